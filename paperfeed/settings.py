@@ -1,0 +1,230 @@
+"""paperfeed settings: everything comes from the environment.
+
+Every variable is documented in docs/settings.md (a test checks that the two
+agree). A setting that cannot work fails loudly at start-up instead of
+misbehaving later.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return os.environ.get(name, default).replace(",", " ").split()
+
+
+DEBUG = env_bool("DEBUG", False)
+
+DATA_DIR = Path(os.environ.get("PAPERFEED_DATA_DIR", "data")).resolve()
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(f"PAPERFEED_DATA_DIR={DATA_DIR} cannot be created: {exc}") from None
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (paperfeed up creates one "
+            "under PAPERFEED_DATA_DIR for you), or set DEBUG=true for local development."
+        )
+    SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1 localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "paperfeed.catalog",
+    "paperfeed.ingest",
+    "paperfeed.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "paperfeed.urls"
+WSGI_APPLICATION = "paperfeed.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_from_env() -> dict:
+    default_sqlite = f"sqlite:///{DATA_DIR / 'paperfeed.sqlite3'}"
+    url = os.environ.get("DATABASE_URL") or default_sqlite
+    try:
+        config = dj_database_url.parse(url)
+    except Exception as exc:  # dj_database_url raises several types
+        raise ImproperlyConfigured(f"DATABASE_URL={url!r} cannot be parsed: {exc}") from None
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        # WAL lets readers proceed while one writer writes; IMMEDIATE makes a
+        # writer take the lock when its transaction starts, so concurrent
+        # writers queue on busy_timeout instead of failing with "database is
+        # locked" when they upgrade a read lock mid-transaction.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_float("PAPERFEED_SQLITE_TIMEOUT", 30.0),
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA temp_store=MEMORY;"
+                "PRAGMA cache_size=-20000;"
+            ),
+        }
+    elif engine in ("django.db.backends.postgresql",):
+        config["CONN_MAX_AGE"] = env_int("PAPERFEED_DB_CONN_MAX_AGE", 60)
+        config["CONN_HEALTH_CHECKS"] = True
+    else:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL names {engine}; paperfeed supports sqlite:// and postgres:// only"
+        )
+    return config
+
+
+DATABASES = {"default": _database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Production hardening; `paperfeed check --deploy` is clean when these hold.
+SECURE_HTTPS = env_bool("PAPERFEED_HTTPS", False)
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+SECURE_HSTS_SECONDS = env_int("PAPERFEED_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
+SECURE_HSTS_PRELOAD = SECURE_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PAPERFEED_BEHIND_PROXY") else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "paperfeed": {"handlers": ["console"], "level": os.environ.get("PAPERFEED_LOG_LEVEL", "INFO")},
+    },
+}
+
+# --- Sources -----------------------------------------------------------------
+PAPERFEED_CONTACT_EMAIL = os.environ.get("PAPERFEED_CONTACT_EMAIL", "")
+PAPERFEED_USER_AGENT = os.environ.get(
+    "PAPERFEED_USER_AGENT",
+    "paperfeed/0.1 (self-hosted research-paper feed; https://github.com/paperfeed/paperfeed"
+    + (f"; mailto:{PAPERFEED_CONTACT_EMAIL}" if PAPERFEED_CONTACT_EMAIL else "")
+    + ")",
+)
+PAPERFEED_HF_API_URL = os.environ.get("PAPERFEED_HF_API_URL", "https://huggingface.co/api")
+PAPERFEED_ARXIV_API_URL = os.environ.get("PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query")
+PAPERFEED_ARXIV_OAI_URL = os.environ.get("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
+# arXiv's terms of use: no more than one request every three seconds.
+PAPERFEED_ARXIV_MIN_INTERVAL = env_float("PAPERFEED_ARXIV_MIN_INTERVAL", 3.0)
+PAPERFEED_HTTP_CONNECT_TIMEOUT = env_float("PAPERFEED_HTTP_CONNECT_TIMEOUT", 10.0)
+PAPERFEED_HTTP_READ_TIMEOUT = env_float("PAPERFEED_HTTP_READ_TIMEOUT", 60.0)
+PAPERFEED_HTTP_RETRIES = env_int("PAPERFEED_HTTP_RETRIES", 5)
+PAPERFEED_HTTP_BACKOFF = env_float("PAPERFEED_HTTP_BACKOFF", 2.0)
+PAPERFEED_ARXIV_PAGE_SIZE = env_int("PAPERFEED_ARXIV_PAGE_SIZE", 200)
+PAPERFEED_INGEST_BATCH_SIZE = env_int("PAPERFEED_INGEST_BATCH_SIZE", 500)
+
+# --- Schedule ----------------------------------------------------------------
+PAPERFEED_ARXIV_CATEGORIES = env_list("PAPERFEED_ARXIV_CATEGORIES", "cs.AI cs.CL cs.CV cs.LG")
+PAPERFEED_SCHEDULE_INTERVAL = env_float("PAPERFEED_SCHEDULE_INTERVAL", 3600.0)
+PAPERFEED_SCHEDULE_RETRY = env_float("PAPERFEED_SCHEDULE_RETRY", 600.0)
+PAPERFEED_SCHEDULE_LOOKBACK_DAYS = env_int("PAPERFEED_SCHEDULE_LOOKBACK_DAYS", 3)
+

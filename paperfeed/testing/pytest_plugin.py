@@ -1,0 +1,18 @@
+"""Loaded with ``-p`` before pytest-django imports the settings."""
+
+import os
+import tempfile
+
+# Production-like settings under test: DEBUG off, a throwaway key, and a data
+# dir of the test run's own so nothing touches a user's ./data.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("PAPERFEED_DATA_DIR", tempfile.mkdtemp(prefix="paperfeed-test-data-"))
+# Never hit the real network from tests, and do not wait 3 s between replayed requests.
+os.environ.setdefault("PAPERFEED_HF_API_URL", "http://127.0.0.1:9/api")
+os.environ.setdefault("PAPERFEED_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+os.environ.setdefault("PAPERFEED_ARXIV_OAI_URL", "http://127.0.0.1:9/oai")
+# Fast failure paths: tests that check politeness use fake clocks or set these.
+os.environ.setdefault("PAPERFEED_ARXIV_MIN_INTERVAL", "0")
+os.environ.setdefault("PAPERFEED_HTTP_BACKOFF", "0.01")
+os.environ.setdefault("PAPERFEED_HTTP_RETRIES", "2")
+os.environ.setdefault("PAPERFEED_HTTP_READ_TIMEOUT", "2")
