@@ -198,7 +198,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "paperfeed": {"handlers": ["console"], "level": os.environ.get("PAPERFEED_LOG_LEVEL", "INFO")},
+        "paperfeed": {"handlers": ["console"], "level": os.environ.get("PAPERFEED_LOG_LEVEL", "WARNING")},
     },
 }
 

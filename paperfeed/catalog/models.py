@@ -81,6 +81,8 @@ class Paper(models.Model):
     thumbnail_url = models.TextField(blank=True)
     media_urls = models.JSONField(default=list, blank=True)
     hf_discussion_id = models.CharField(max_length=64, blank=True)
+    # When the community fields above were last observed upstream.
+    observed_at = models.DateTimeField(null=True, blank=True)
 
     # Moderation: staff can hide a paper from every listing.
     is_hidden = models.BooleanField(default=False)

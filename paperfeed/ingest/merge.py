@@ -8,6 +8,9 @@ The rules:
 - A field a source lacks never erases what another source gave.
 - Categories accumulate: a cross-listed paper keeps every category.
 - Version histories accumulate: each version keeps the first date we saw.
+- Community fields (code link, AI summary, organisation, ...) follow the
+  latest observation (`observed_at`), so re-importing old lists in any order
+  settles on the newest values instead of flip-flopping.
 - Counters that only grow upstream (upvotes, stars, comments) keep the
   largest value seen, so re-importing an old dump never turns them back.
 
@@ -139,22 +142,30 @@ def merge_record(current: PaperRecord | None, incoming: PaperRecord) -> PaperRec
         if order == NEWER or (order == SAME and _empty(old)):
             changes[name] = new
     changes["authors"] = merge_authors(current.authors, incoming.authors, replace=order == NEWER)
+    newer_view = (
+        incoming.observed_at is None
+        or current.observed_at is None
+        or incoming.observed_at > current.observed_at
+    )
     for name in LATEST_WINS:
-        new = getattr(incoming, name)
-        if not _empty(new):
-            changes[name] = new
+        old, new = getattr(current, name), getattr(incoming, name)
+        if _empty(new) or not (newer_view or _empty(old)):
+            continue
+        if name == "organization" and old is not None and old.name == new.name:
+            continue  # the same organisation; its own details are kept on it
+        changes[name] = new
+    if incoming.observed_at and (current.observed_at is None or incoming.observed_at > current.observed_at):
+        changes["observed_at"] = incoming.observed_at
     for name in LARGEST_WINS:
         old, new = getattr(current, name), getattr(incoming, name)
         if new is not None and (old is None or new > old):
             changes[name] = new
 
-    versions = merge_versions(current.versions, incoming.versions)
-    changes["versions"] = versions
-    known_versions = [v.number for v in versions]
-    for number in (current.version, incoming.version):
-        if number is not None:
-            known_versions.append(number)
-    changes["version"] = max(known_versions) if known_versions else None
+    changes["versions"] = merge_versions(current.versions, incoming.versions)
+    # Only a source that states the latest version sets it: OAI lists v1's date
+    # even for revised papers, so the history alone does not tell the latest.
+    stated = [n for n in (current.version, incoming.version) if n is not None]
+    changes["version"] = max(stated) if stated else None
 
     primary = changes.get("primary_category", current.primary_category)
     changes["categories"] = merge_categories(current.categories, incoming.categories, primary)

@@ -132,6 +132,9 @@ class PaperRecord:
     thumbnail_url: str = ""
     media_urls: tuple[str, ...] = ()
     hf_discussion_id: str = ""
+    # When the source saw the community fields above (HF: the listing time of
+    # the day, or the fetch time). The later observation wins; see merge.py.
+    observed_at: datetime | None = None
 
     def replace(self, **changes) -> "PaperRecord":
         return dataclasses.replace(self, **changes)

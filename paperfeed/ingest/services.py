@@ -100,9 +100,13 @@ def hf_ingest(
             pages = hf_daily.fetch_daily_papers(
                 client, base_url=settings.PAPERFEED_HF_API_URL, date=date, week=week, month=month
             )
+            fetched_at = datetime.now(timezone.utc)
             for number, page in enumerate(pages):
                 origin = f"{settings.PAPERFEED_HF_API_URL}/daily_papers page {number}"
-                _land(recorder, hf_daily.parse_daily_papers(page, origin=origin, listing_day=listing_day))
+                parsed = hf_daily.parse_daily_papers(page, origin=origin, listing_day=listing_day)
+                # A live fetch is the newest view of upvotes, summaries and links.
+                parsed.records = [r.replace(observed_at=fetched_at) for r in parsed.records]
+                _land(recorder, parsed)
     return recorder.run
 
 

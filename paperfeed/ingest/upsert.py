@@ -180,13 +180,14 @@ def paper_to_record(paper: Paper, authors: list[AuthorRecord], categories: list[
         thumbnail_url=paper.thumbnail_url,
         media_urls=tuple(paper.media_urls),
         hf_discussion_id=paper.hf_discussion_id,
+        observed_at=paper.observed_at,
     )
 
 
 SCALAR_FIELDS = (
     "version", "title", "abstract", "primary_category", "published", "updated", "doi",
     "journal_ref", "comment", "license", "code_url", "project_url", "upstream_upvotes",
-    "ai_summary", "github_stars", "num_comments", "thumbnail_url", "hf_discussion_id",
+    "ai_summary", "github_stars", "num_comments", "thumbnail_url", "hf_discussion_id", "observed_at",
 )  # fmt: skip
 SEARCHABLE = ("title", "abstract", "authors", "categories", "primary_category")
 
@@ -194,7 +195,7 @@ SEARCHABLE = ("title", "abstract", "authors", "categories", "primary_category")
 def _apply(paper: Paper, record: PaperRecord, orgs: dict[str, Organization]) -> None:
     for name in SCALAR_FIELDS:
         value = getattr(record, name)
-        if value is None and name not in ("version", "published", "updated"):
+        if value is None and name not in ("version", "published", "updated", "observed_at"):
             value = None if name in ("upstream_upvotes", "github_stars", "num_comments") else ""
         setattr(paper, name, value)
     paper.versions = [
@@ -399,8 +400,7 @@ def _write_sources(loaded: _Loaded, sources: dict[str, set[str]], now: datetime)
             if existing is None:
                 new_rows.append(PaperSource(paper=paper, source=name, first_seen=now, last_seen=now))
             else:
-                existing.last_seen = now
-                seen_again.append(existing)
+                seen_again.append(existing.pk)
     PaperSource.objects.bulk_create(new_rows, batch_size=2000)
-    if seen_again:
-        PaperSource.objects.bulk_update(seen_again, ["last_seen"], batch_size=500)
+    for chunk in _chunks(seen_again):
+        PaperSource.objects.filter(pk__in=chunk).update(last_seen=now)

@@ -158,6 +158,7 @@ def _parse_item(item: Any, index: int, listing_day: date | None) -> PaperRecord 
         code_url=_str(paper.get("githubRepo")),
         project_url=_str(paper.get("projectPage")),
         feature=FeatureRecord(day=day, featured_at=listed_at, submitter=_submitter(item, paper)),
+        observed_at=listed_at or datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc),
         upstream_upvotes=_int(paper.get("upvotes")),
         organization=_organization(item.get("organization") or paper.get("organization")),
         ai_summary=clean_text(_str(paper.get("ai_summary"))),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.ops.schedule import default_jobs, loop, run_due
@@ -15,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="keep running, every PAPERFEED_SCHEDULE_INTERVAL seconds")
 
     def handle(self, *args, **options):
+        if "PAPERFEED_LOG_LEVEL" not in os.environ:
+            # The schedule runs unattended: its log is the record of what it did.
+            logging.getLogger("paperfeed").setLevel(logging.INFO)
         jobs = default_jobs()
         if options["loop"]:
             self.stdout.write(f"schedule: {len(jobs)} jobs: " + "; ".join(j.name for j in jobs))
