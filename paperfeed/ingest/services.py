@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -43,7 +44,7 @@ def _land_files(recorder: RunRecorder, paths: list[str], parse: Callable[[str], 
         try:
             parsed = parse(path)
         except (sources.SourceFormatError, OSError) as exc:
-            log.error("%s", exc)
+            log.info("%s", exc)  # the command reports it
             failures.append(str(exc))
             continue
         _land(recorder, parsed)
@@ -59,6 +60,16 @@ def _land(recorder: RunRecorder, parsed: ParseResult) -> None:
     for hook in after_upsert_hooks:
         hook(result.changed_ids)
     recorder.checkpoint()
+
+
+@contextmanager
+def _own(client, factory):
+    """The caller's HTTP client, or a new one closed when the run ends."""
+    if client is not None:
+        yield client
+        return
+    with factory() as made:
+        yield made
 
 
 def read_input(path: str) -> bytes:
@@ -81,7 +92,7 @@ def hf_ingest(
 ) -> IngestRun:
     files = list(files)
     params = {"date": date, "week": week, "month": month, "files": files}
-    with ingest_run(source=sources.HF_DAILY, params=params) as recorder:
+    with ingest_run(source=sources.HF_DAILY, params=params) as recorder, _own(client, hf_client) as client:
         if files:
 
             def parse(path: str) -> ParseResult:
@@ -95,7 +106,6 @@ def hf_ingest(
             if not (date or week or month):
                 date = datetime.now(timezone.utc).date().isoformat()
                 recorder.run.params = {**params, "date": date}
-            client = client or hf_client()
             listing_day = _parse_day(date) if date else None
             pages = hf_daily.fetch_daily_papers(
                 client, base_url=settings.PAPERFEED_HF_API_URL, date=date, week=week, month=month
@@ -134,7 +144,7 @@ def arxiv_ingest(
     if not (files or ids or categories):
         categories = list(settings.PAPERFEED_ARXIV_CATEGORIES)
     params = {"categories": categories, "since": since, "until": until, "ids": ids, "files": files}
-    with ingest_run(source=sources.ARXIV_API, params=params) as recorder:
+    with ingest_run(source=sources.ARXIV_API, params=params) as recorder, _own(client, arxiv_client) as client:
         if files:
 
             def parse(path: str) -> ParseResult:
@@ -145,7 +155,6 @@ def arxiv_ingest(
 
             _land_files(recorder, files, parse)
             return recorder.run
-        client = client or arxiv_client()
         page_size = page_size or settings.PAPERFEED_ARXIV_PAGE_SIZE
         if ids:
             query = {"id_list": ids}
@@ -194,11 +203,10 @@ def oai_harvest(
     """
     files = list(files)
     params = {"set": set_spec, "since": since, "until": until, "metadata_prefix": metadata_prefix, "files": files}
-    with ingest_run(source=sources.ARXIV_OAI, params=params) as recorder:
+    with ingest_run(source=sources.ARXIV_OAI, params=params) as recorder, _own(client, arxiv_client) as client:
         if files:
             _land_files(recorder, files, lambda path: arxiv_oai.parse_oai(read_input(path), origin=path))
             return recorder.run
-        client = client or arxiv_client()
         key = _checkpoint_key(metadata_prefix, set_spec, since, until)
         checkpoint, _ = HarvestCheckpoint.objects.get_or_create(key=key, defaults={"params": recorder.run.params})
         if checkpoint.finished:
