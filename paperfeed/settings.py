@@ -80,7 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "paperfeed.catalog",
+    "paperfeed.accounts",
     "paperfeed.ingest",
     "paperfeed.ops",
 ]
@@ -94,7 +96,30 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses logins from a locked-out username/IP before checking passwords.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login rate limit (django-axes): after this many failures for one username
+# from one address, that pair is locked out for the cool-off period.
+AXES_FAILURE_LIMIT = env_int("PAPERFEED_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_float("PAPERFEED_LOGIN_COOLOFF_MINUTES", 15.0) / 60.0  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address; lock
+# out by the address the proxy saw instead (paperfeed.lib.client_ip).
+AXES_CLIENT_IP_CALLABLE = "paperfeed.lib.client_ip.client_ip"
 
 ROOT_URLCONF = "paperfeed.urls"
 WSGI_APPLICATION = "paperfeed.wsgi.application"
@@ -109,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "paperfeed.catalog.context_processors.site",
             ],
         },
     },
@@ -159,12 +185,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+PAPERFEED_SITE_NAME = os.environ.get("PAPERFEED_SITE_NAME", "paperfeed")
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
+# --- Email -----------------------------------------------------------------------
+# Django's own names. Without EMAIL_HOST, mail is written as files under the
+# data dir, so nothing is silently dropped.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "paperfeed <paperfeed@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive; set one")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
 STATIC_URL = "static/"
+# The site's own assets (paperfeed/static/paperfeed/...); apps add theirs.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -186,7 +236,8 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env_int("PAPERFEED_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PAPERFEED_BEHIND_PROXY") else None
+PAPERFEED_BEHIND_PROXY = env_bool("PAPERFEED_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PAPERFEED_BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -221,6 +272,18 @@ PAPERFEED_HTTP_RETRIES = env_int("PAPERFEED_HTTP_RETRIES", 5)
 PAPERFEED_HTTP_BACKOFF = env_float("PAPERFEED_HTTP_BACKOFF", 2.0)
 PAPERFEED_ARXIV_PAGE_SIZE = env_int("PAPERFEED_ARXIV_PAGE_SIZE", 200)
 PAPERFEED_INGEST_BATCH_SIZE = env_int("PAPERFEED_INGEST_BATCH_SIZE", 500)
+
+# --- Trending ----------------------------------------------------------------
+# score = (local upvotes + weight x upstream upvotes) / (age in hours + 2) ** gravity,
+# age counted from the paper's latest appearance on a daily list.
+PAPERFEED_TRENDING_GRAVITY = env_float("PAPERFEED_TRENDING_GRAVITY", 1.5)
+PAPERFEED_TRENDING_UPSTREAM_WEIGHT = env_float("PAPERFEED_TRENDING_UPSTREAM_WEIGHT", 1.0)
+PAPERFEED_TRENDING_WINDOW_DAYS = env_int("PAPERFEED_TRENDING_WINDOW_DAYS", 7)
+PAPERFEED_TRENDING_REFRESH = env_float("PAPERFEED_TRENDING_REFRESH", 300.0)
+
+# --- Submissions -------------------------------------------------------------
+# Papers one user may put on a day's list ("Submit a paper"); 0 means no limit.
+PAPERFEED_SUBMISSIONS_PER_DAY = env_int("PAPERFEED_SUBMISSIONS_PER_DAY", 20)
 
 # --- Schedule ----------------------------------------------------------------
 PAPERFEED_ARXIV_CATEGORIES = env_list("PAPERFEED_ARXIV_CATEGORIES", "cs.AI cs.CL cs.CV cs.LG")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Author, Feature, Organization, Paper, PaperAuthor, PaperCategory, PaperSource
+from .models import Author, Feature, Organization, Paper, PaperAuthor, PaperCategory, PaperSource, Vote
+from .votes import votes_delete
 
 
 class PaperAuthorInline(admin.TabularInline):
@@ -28,12 +29,16 @@ class PaperSourceInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    list_display = ["arxiv_id", "title", "primary_category", "version", "published", "upstream_upvotes", "is_hidden"]
+    list_display = [
+        "arxiv_id", "title", "primary_category", "version", "published", "upvotes", "upstream_upvotes", "is_hidden",
+    ]  # fmt: skip
     list_filter = ["is_hidden", "primary_category", "sources__source", "published"]
     search_fields = ["arxiv_id", "title", "doi"]
     date_hierarchy = "published"
     raw_id_fields = ["organization"]
-    readonly_fields = ["created_at", "modified_at"]
+    # Local votes change only through catalog.votes (the count must equal the Vote rows);
+    # the trending score only through catalog.trending. Links stay editable for moderators.
+    readonly_fields = ["upvotes", "trending_score", "created_at", "modified_at"]
     inlines = [PaperAuthorInline, PaperCategoryInline, FeatureInline, PaperSourceInline]
     actions = ["hide", "unhide"]
 
@@ -65,3 +70,27 @@ class FeatureAdmin(admin.ModelAdmin):
     search_fields = ["paper__arxiv_id", "paper__title", "submitter_handle"]
     raw_id_fields = ["paper"]
     date_hierarchy = "day"
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Moderators can remove votes; every removal goes through the vote service,
+    so `Paper.upvotes` stays equal to the number of Vote rows."""
+
+    list_display = ["paper", "user", "created_at"]
+    list_select_related = ["paper", "user"]
+    search_fields = ["paper__arxiv_id", "paper__title", "user__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["paper", "user", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        votes_delete(votes=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        votes_delete(votes=queryset)

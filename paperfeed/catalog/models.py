@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -87,6 +88,12 @@ class Paper(models.Model):
     # Moderation: staff can hide a paper from every listing.
     is_hidden = models.BooleanField(default=False)
 
+    # Local community. `upvotes` always equals the number of Vote rows: both
+    # change in one transaction (catalog.votes). `trending_score` is refreshed
+    # by the schedule (catalog.trending), never computed per request.
+    upvotes = models.PositiveIntegerField(default=0)
+    trending_score = models.FloatField(default=0.0, db_index=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +157,10 @@ class Feature(models.Model):
     submitter_handle = models.CharField(max_length=100, blank=True)
     submitter_name = models.CharField(max_length=300, blank=True)
     submitter_avatar_url = models.TextField(blank=True)
+    # Set when a local user submitted the paper (source "submission").
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
 
     class Meta:
         ordering = ["-day"]
@@ -177,3 +188,20 @@ class PaperSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} from {self.source}"
+
+
+class Vote(models.Model):
+    """One user's upvote of one paper; at most one per pair."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="vote_one_per_user_and_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} upvoted {self.paper_id}"

@@ -24,8 +24,15 @@ def ingest_hf_recent() -> None:
 
     today = datetime.now(timezone.utc).date()
     # Yesterday too: papers keep being added to a day's list after midnight UTC.
+    # Both are tried even if one fails; the job fails if either did.
+    errors = []
     for day in (today - timedelta(days=1), today):
-        hf_ingest(date=day.isoformat())
+        try:
+            hf_ingest(date=day.isoformat())
+        except Exception as exc:
+            errors.append(f"{day}: {exc}")
+    if errors:
+        raise RuntimeError("; ".join(errors))
 
 
 def ingest_arxiv_recent() -> None:
@@ -33,6 +40,13 @@ def ingest_arxiv_recent() -> None:
 
     since = datetime.now(timezone.utc).date() - timedelta(days=settings.PAPERFEED_SCHEDULE_LOOKBACK_DAYS)
     arxiv_ingest(categories=settings.PAPERFEED_ARXIV_CATEGORIES, since=since)
+
+
+def refresh_trending() -> None:
+    from paperfeed.catalog.trending import trending_refresh
+
+    changed = trending_refresh()
+    log.info("trending scores refreshed: %d changed", changed)
 
 
 @dataclass
@@ -49,6 +63,7 @@ def default_jobs() -> list[Job]:
     return [
         Job("ingest Hugging Face daily papers", ingest_hf_recent, interval),
         Job("ingest arXiv categories", ingest_arxiv_recent, interval),
+        Job("refresh trending scores", refresh_trending, settings.PAPERFEED_TRENDING_REFRESH),
     ]
 
 

@@ -16,3 +16,17 @@ os.environ.setdefault("PAPERFEED_ARXIV_MIN_INTERVAL", "0")
 os.environ.setdefault("PAPERFEED_HTTP_BACKOFF", "0.01")
 os.environ.setdefault("PAPERFEED_HTTP_RETRIES", "2")
 os.environ.setdefault("PAPERFEED_HTTP_READ_TIMEOUT", "2")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    """Pages name hashed static files (DEBUG is off under test, as in production),
+    which needs the manifest that collectstatic writes: collect once per run,
+    into the run's own data dir. This also proves post-processing succeeds (every
+    file a stylesheet refers to exists)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)

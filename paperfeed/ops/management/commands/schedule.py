@@ -10,7 +10,8 @@ from paperfeed.ops.schedule import default_jobs, loop, run_due
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs (ingest Hugging Face daily papers and arXiv categories). "
+        "Run the periodic jobs (ingest Hugging Face daily papers and arXiv categories, "
+        "refresh trending scores). "
         "Once by default; with --loop forever, retrying failed jobs later."
     )
 
