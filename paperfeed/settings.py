@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "paperfeed.catalog",
     "paperfeed.accounts",
     "paperfeed.ingest",
+    "paperfeed.search",
     "paperfeed.ops",
 ]
 

@@ -28,9 +28,6 @@ from .upsert import papers_upsert
 
 log = logging.getLogger("paperfeed.ingest")
 
-# Called with the ids of papers whose searchable text changed (the search
-# index registers itself here; see paperfeed.search). Explicit, not a signal.
-after_upsert_hooks: list[Callable[[set[int]], None]] = []
 
 
 class IngestFailed(Exception):
@@ -57,8 +54,6 @@ def _land(recorder: RunRecorder, parsed: ParseResult) -> None:
     recorder.problems(parsed.problems)
     result = papers_upsert(records=parsed.records)
     recorder.add(result)
-    for hook in after_upsert_hooks:
-        hook(result.changed_ids)
     recorder.checkpoint()
 
 

@@ -30,6 +30,8 @@ from paperfeed.catalog.models import (
     author_name_key,
 )
 
+from paperfeed.search.documents import search_documents_update
+
 from .merge import merge_record
 from .records import (
     AuthorRecord,
@@ -53,7 +55,7 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     problems: list[ParseProblem] = field(default_factory=list)
-    # Papers whose searchable text changed: what a search index must refresh.
+    # Papers whose searchable text (title, abstract, authors) changed.
     changed_ids: set[int] = field(default_factory=set)
 
     @property
@@ -189,7 +191,7 @@ SCALAR_FIELDS = (
     "journal_ref", "comment", "license", "code_url", "project_url", "upstream_upvotes",
     "ai_summary", "github_stars", "num_comments", "thumbnail_url", "hf_discussion_id", "observed_at",
 )  # fmt: skip
-SEARCHABLE = ("title", "abstract", "authors", "categories", "primary_category")
+SEARCHABLE = ("title", "abstract", "authors")
 
 
 def _apply(paper: Paper, record: PaperRecord, orgs: dict[str, Organization]) -> None:
@@ -275,6 +277,8 @@ def _write_batch(records: list[PaperRecord], now: datetime) -> UpsertResult:
         old, new = before[arxiv_id], merged[arxiv_id]
         if old is None or any(getattr(old, f) != getattr(new, f) for f in SEARCHABLE):
             result.changed_ids.add(loaded.papers[arxiv_id].pk)
+    # The full-text index follows the catalogue in the same transaction.
+    search_documents_update(paper_ids=result.changed_ids)
     return result
 
 
