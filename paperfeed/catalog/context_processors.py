@@ -1,7 +1,7 @@
 from django.conf import settings
 
 # Pages a "Log in" link returns to afterwards (never the account pages themselves).
-RETURN_TO_AFTER_LOGIN = {"home", "day", "week", "month", "trending", "paper", "author", "organization"}
+RETURN_TO_AFTER_LOGIN = {"home", "day", "week", "month", "trending", "paper", "author", "organization", "search"}
 
 
 def site(request):

@@ -101,8 +101,10 @@ def test_trending_takes_a_fixed_number_of_queries(client, alice, django_assert_n
 def test_a_paper_page_takes_a_fixed_number_of_queries(client, alice, django_assert_num_queries):
     make_day(1, 200, voter=alice)
     client.force_login(alice)
-    # session, user, paper (+ vote), authors, categories, features
-    with django_assert_num_queries(6):
+    # session, user, paper (+ vote), authors, categories, features, then related papers:
+    # the paper's vector (none here), papers sharing its title's words (none); with related
+    # papers, their cards take three more (paperfeed/search/tests/test_related.py)
+    with django_assert_num_queries(8):
         client.get(reverse("paper", args=["2607.08000"]))
 
 

@@ -262,15 +262,16 @@ def test_the_paper_page_links_every_author_to_their_page(client):
         assert f'href="/authors/{authorship.author_id}"' in page
 
 
-def test_the_related_section_is_left_out_while_nothing_provides_related_papers(client, paper):
+def test_the_related_section_is_left_out_while_there_are_no_related_papers(client, paper):
     assert "Related papers" not in html(client.get(paper.get_absolute_url()))
 
 
-def test_related_papers_come_from_a_registered_provider(client, paper, monkeypatch):
+def test_related_papers_come_from_search(client, paper, monkeypatch):
+    # How search finds them: paperfeed/search/tests/test_related.py
     from paperfeed.catalog import related
 
     other = make_paper("2307.00002", title="A related one")
-    monkeypatch.setattr(related, "related_providers", [lambda p, limit: [other.pk]])
+    monkeypatch.setattr(related, "similar_paper_ids", lambda *, paper, limit: [other.pk])
     page = html(client.get(paper.get_absolute_url()))
     assert "Related papers" in page and "A related one" in page
 

@@ -17,10 +17,14 @@
       trust: false,
       strict: "ignore",
       maxExpand: 200,
-      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option", "a"]
+      /* Links are not skipped: a card's title is a link, and its math must render too. */
+      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
     };
     var nodes = document.querySelectorAll(".math");
     for (var i = 0; i < nodes.length; i++) {
+      /* Blackboard letters arXiv authors define themselves (KaTeX knows \N, \R and \Z);
+         a new object each time, so a \gdef in one abstract cannot leak into the next. */
+      options.macros = { "\\Q": "\\mathbb{Q}", "\\C": "\\mathbb{C}" };
       try {
         window.renderMathInElement(nodes[i], options);
       } catch (error) {
