@@ -17,6 +17,9 @@ COMMANDS = [
     ("schedule", "run the periodic jobs once, or forever with --loop"),
     ("ingest", "ingest hf|arxiv|oai: fetch papers from a source, or saved responses with --file"),
     ("import", "import arxiv-snapshot PATH: bulk-load the arXiv metadata snapshot"),
+    ("search", "search QUERY [--mode keyword|semantic|hybrid] [--limit N] [--json]: search the catalogue"),
+    ("reindex", "rebuild the search documents and the full-text index (after a bulk import or a restore)"),
+    ("embed", "embed [--batch-size N] [--limit N] [--rebuild]: compute the papers' vectors for semantic search"),
 ]
 
 HELP = """usage: paperfeed COMMAND [OPTIONS]

@@ -292,3 +292,38 @@ PAPERFEED_SCHEDULE_INTERVAL = env_float("PAPERFEED_SCHEDULE_INTERVAL", 3600.0)
 PAPERFEED_SCHEDULE_RETRY = env_float("PAPERFEED_SCHEDULE_RETRY", 600.0)
 PAPERFEED_SCHEDULE_LOOKBACK_DAYS = env_int("PAPERFEED_SCHEDULE_LOOKBACK_DAYS", 3)
 
+
+# --- Semantic search (docs/search.md) ------------------------------------------
+# "all-MiniLM-L6-v2": the packaged int8 ONNX model, offline and without PyTorch;
+# "fake": hashed bag of words (tests); anything else: a sentence-transformers model.
+PAPERFEED_EMBEDDING_MODEL = os.environ.get("PAPERFEED_EMBEDDING_MODEL", "all-MiniLM-L6-v2")
+PAPERFEED_EMBEDDING_BATCH_SIZE = env_int("PAPERFEED_EMBEDDING_BATCH_SIZE", 32)
+# Threads one embedding run uses (0: onnxruntime's default, one per core).
+PAPERFEED_EMBEDDING_THREADS = env_int("PAPERFEED_EMBEDDING_THREADS", 0)
+
+# --- Search (docs/search.md) ---------------------------------------------------
+# bm25 / ts_rank_cd weight of a word in the title and in the author names, against 1 in the abstract.
+PAPERFEED_SEARCH_TITLE_WEIGHT = env_float("PAPERFEED_SEARCH_TITLE_WEIGHT", 2.0)
+PAPERFEED_SEARCH_AUTHOR_WEIGHT = env_float("PAPERFEED_SEARCH_AUTHOR_WEIGHT", 1.0)
+# Hybrid ranking: how keyword and semantic results are fused (rrf or convex),
+# the RRF constant, and the semantic side's share (0..1) under either.
+# Defaults chosen on SciFact's train split, long and short queries (bench/search.py):
+# convex with a semantic share of 0.3; under rrf, k=10 ranked best.
+PAPERFEED_SEARCH_FUSION = os.environ.get("PAPERFEED_SEARCH_FUSION", "convex").strip().lower()
+PAPERFEED_SEARCH_RRF_K = env_float("PAPERFEED_SEARCH_RRF_K", 10.0)
+PAPERFEED_SEARCH_SEMANTIC_WEIGHT = env_float("PAPERFEED_SEARCH_SEMANTIC_WEIGHT", 0.3)
+# Results taken from each side before fusing them.
+PAPERFEED_SEARCH_CANDIDATES = env_int("PAPERFEED_SEARCH_CANDIDATES", 200)
+if PAPERFEED_SEARCH_FUSION not in ("rrf", "convex"):
+    raise ImproperlyConfigured(f"PAPERFEED_SEARCH_FUSION={PAPERFEED_SEARCH_FUSION!r}: use rrf or convex")
+if not 0.0 <= PAPERFEED_SEARCH_SEMANTIC_WEIGHT <= 1.0:
+    raise ImproperlyConfigured("PAPERFEED_SEARCH_SEMANTIC_WEIGHT must be between 0 and 1")
+if PAPERFEED_SEARCH_TITLE_WEIGHT <= 0 or PAPERFEED_SEARCH_AUTHOR_WEIGHT <= 0:
+    raise ImproperlyConfigured("PAPERFEED_SEARCH_TITLE_WEIGHT and PAPERFEED_SEARCH_AUTHOR_WEIGHT must be positive")
+if PAPERFEED_SEARCH_RRF_K <= 0 or PAPERFEED_SEARCH_CANDIDATES < 1:
+    raise ImproperlyConfigured("PAPERFEED_SEARCH_RRF_K and PAPERFEED_SEARCH_CANDIDATES must be positive")
+# Where nearest-neighbour search runs: "auto" (pgvector on PostgreSQL, numpy on
+# SQLite), "numpy" (exact, in each process) or "pgvector".
+PAPERFEED_VECTOR_INDEX = os.environ.get("PAPERFEED_VECTOR_INDEX", "auto")
+if PAPERFEED_VECTOR_INDEX not in {"auto", "numpy", "pgvector"}:
+    raise ImproperlyConfigured(f"PAPERFEED_VECTOR_INDEX={PAPERFEED_VECTOR_INDEX!r}: use auto, numpy or pgvector")

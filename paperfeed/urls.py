@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("paperfeed.accounts.urls")),
+    path("", include("paperfeed.search.urls")),
     path("", include("paperfeed.catalog.urls")),
 ]

@@ -49,6 +49,17 @@ def refresh_trending() -> None:
     log.info("trending scores refreshed: %d changed", changed)
 
 
+def embed_new_papers() -> None:
+    """Vectors for papers ingested (or changed) since the last run; after the ingest jobs."""
+    from paperfeed.search.embedding_jobs import embed_pending
+    from paperfeed.search.vectors import vector_index_ensure
+
+    written = embed_pending()
+    if written:
+        vector_index_ensure()  # PostgreSQL: the HNSW index, if a first load just filled the table
+    log.info("embedded %d papers", written)
+
+
 @dataclass
 class Job:
     name: str
@@ -63,6 +74,8 @@ def default_jobs() -> list[Job]:
     return [
         Job("ingest Hugging Face daily papers", ingest_hf_recent, interval),
         Job("ingest arXiv categories", ingest_arxiv_recent, interval),
+        # Listed after the ingest jobs, so it embeds what they just brought in.
+        Job("embed new papers", embed_new_papers, interval),
         Job("refresh trending scores", refresh_trending, settings.PAPERFEED_TRENDING_REFRESH),
     ]
 

@@ -16,6 +16,9 @@ os.environ.setdefault("PAPERFEED_ARXIV_MIN_INTERVAL", "0")
 os.environ.setdefault("PAPERFEED_HTTP_BACKOFF", "0.01")
 os.environ.setdefault("PAPERFEED_HTTP_RETRIES", "2")
 os.environ.setdefault("PAPERFEED_HTTP_READ_TIMEOUT", "2")
+# The hashed bag-of-words encoder: instant and deterministic. The few tests of
+# the real model ask for it by name.
+os.environ.setdefault("PAPERFEED_EMBEDDING_MODEL", "fake")
 
 
 import pytest  # noqa: E402

@@ -11,7 +11,7 @@ from paperfeed.ops.schedule import default_jobs, loop, run_due
 class Command(BaseCommand):
     help = (
         "Run the periodic jobs (ingest Hugging Face daily papers and arXiv categories, "
-        "refresh trending scores). "
+        "embed new papers, refresh trending scores). "
         "Once by default; with --loop forever, retrying failed jobs later."
     )
 
