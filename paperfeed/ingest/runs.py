@@ -21,13 +21,11 @@ class RunRecorder:
     def __init__(self, run: IngestRun):
         self.run = run
         self._problem_lines: list[str] = []
-        self.changed_ids: set[int] = set()
 
     def add(self, result: UpsertResult) -> None:
         self.run.new += result.new
         self.run.updated += result.updated
         self.run.unchanged += result.unchanged
-        self.changed_ids |= result.changed_ids
         self.problems(result.problems)
 
     def problems(self, problems: list[ParseProblem]) -> None:

@@ -326,10 +326,15 @@ def _authors_by_key(records: Iterable[AuthorRecord]) -> dict[str, Author]:
         Author(name=r.name, name_key=k, hf_user=r.hf_user) for k, r in wanted.items() if k not in found
     ]
     if missing:
-        # ignore_conflicts: a concurrent writer may have created the same person.
-        Author.objects.bulk_create(missing, ignore_conflicts=True)
-        for chunk in _chunks([a.name_key for a in missing]):
-            found.update({a.name_key: a for a in Author.objects.filter(name_key__in=chunk)})
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL aborts on a conflict
+                Author.objects.bulk_create(missing)  # sets the new ids, no read-back
+            found.update({a.name_key: a for a in missing})
+        except IntegrityError:
+            # A concurrent writer created some of these people first.
+            Author.objects.bulk_create(missing, ignore_conflicts=True)
+            for chunk in _chunks([a.name_key for a in missing]):
+                found.update({a.name_key: a for a in Author.objects.filter(name_key__in=chunk)})
     claimed = []
     for key, record in wanted.items():
         author = found[key]

@@ -59,8 +59,8 @@ def expected_ids():
 
 def ingest_everything(capsys):
     good, _ = arxiv_files()
-    call_command("ingest", "hf", *[f"--file={p}" for p in hf_files()])
-    call_command("ingest", "arxiv", *[f"--file={p}" for p in good])
+    call_command("ingest", "hf", "--file", *[str(p) for p in hf_files()])  # one --file, many paths
+    call_command("ingest", "arxiv", *[f"--file={p}" for p in good])  # --file repeated
     call_command("ingest", "oai", *[f"--file={p}" for p in oai_files()])
     call_command("import", "arxiv-snapshot", str(snapshot_file()), "--no-progress")
     return capsys.readouterr().out.strip().splitlines()

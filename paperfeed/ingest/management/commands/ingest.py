@@ -35,7 +35,7 @@ class Command(BaseCommand):
         when.add_argument("--date", help="a day, YYYY-MM-DD")
         when.add_argument("--week", help="an ISO week, YYYY-Www (e.g. 2025-W40)")
         when.add_argument("--month", help="a month, YYYY-MM")
-        hf.add_argument("--file", action="append", default=[], metavar="PATH", help="read a saved response (- for stdin); repeatable")
+        hf.add_argument("--file", action="extend", nargs="+", default=[], metavar="PATH", help="read saved responses instead of the network (- for stdin)")
 
         arxiv = sub.add_parser(
             "arxiv",
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         arxiv.add_argument("--since", type=a_date, metavar="D", help="submitted on or after this day, YYYY-MM-DD")
         arxiv.add_argument("--until", type=a_date, metavar="D", help="submitted on or before this day, YYYY-MM-DD")
         arxiv.add_argument("--id", action="append", default=[], dest="ids", metavar="ID", help="fetch this arXiv id; repeatable")
-        arxiv.add_argument("--file", action="append", default=[], metavar="PATH", help="read a saved Atom response (- for stdin); repeatable")
+        arxiv.add_argument("--file", action="extend", nargs="+", default=[], metavar="PATH", help="read saved Atom responses instead of the network (- for stdin)")
 
         oai = sub.add_parser(
             "oai",
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         oai.add_argument("--until", type=a_date, metavar="D", help="records changed on or before this day")
         oai.add_argument("--format", dest="metadata_prefix", choices=["arXiv", "oai_dc"], default="arXiv", help="metadata format (default arXiv)")
         oai.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages (run again to continue)")
-        oai.add_argument("--file", action="append", default=[], metavar="PATH", help="read a saved response (- for stdin); repeatable")
+        oai.add_argument("--file", action="extend", nargs="+", default=[], metavar="PATH", help="read saved responses instead of the network (- for stdin)")
 
     def handle(self, *args, source: str, **options) -> None:
         try:
