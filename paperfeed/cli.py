@@ -16,10 +16,13 @@ COMMANDS = [
     ("serve", "serve the site with gunicorn [--host H] [--port P]"),
     ("schedule", "run the periodic jobs once, or forever with --loop"),
     ("ingest", "ingest hf|arxiv|oai: fetch papers from a source, or saved responses with --file"),
-    ("import", "import arxiv-snapshot PATH: bulk-load the arXiv metadata snapshot"),
+    ("import", "import arxiv-snapshot PATH | jsonl PATH: bulk-load the arXiv snapshot, or a paperfeed export"),
+    ("export", "export [--format jsonl|csv] [--since D] [--output PATH]: stream the catalogue (backups, analysis)"),
     ("search", "search QUERY [--mode keyword|semantic|hybrid] [--limit N] [--json]: search the catalogue"),
     ("reindex", "rebuild the search documents and the full-text index (after a bulk import or a restore)"),
     ("embed", "embed [--batch-size N] [--limit N] [--rebuild]: compute the papers' vectors for semantic search"),
+    ("digests", "digests send [--loop] [--as-of DATETIME]: mail the digests and alerts that are due, each once"),
+    ("subscribers", "subscribers add EMAIL [--trending daily|weekly] [--search Q] [--follow-category C] [--confirmed] | list | remove EMAIL"),
 ]
 
 HELP = """usage: paperfeed COMMAND [OPTIONS]

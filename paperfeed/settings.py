@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "paperfeed.ingest",
     "paperfeed.search",
     "paperfeed.ops",
+    "paperfeed.digests",
+    "paperfeed.api",
+    "paperfeed.feeds",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +289,13 @@ PAPERFEED_TRENDING_REFRESH = env_float("PAPERFEED_TRENDING_REFRESH", 300.0)
 # Papers one user may put on a day's list ("Submit a paper"); 0 means no limit.
 PAPERFEED_SUBMISSIONS_PER_DAY = env_int("PAPERFEED_SUBMISSIONS_PER_DAY", 20)
 
+# --- API (docs/api.md) ----------------------------------------------------------
+# Write requests (submit, upvote) one API token may make per window of seconds; 0: no limit.
+PAPERFEED_API_RATE_LIMIT = env_int("PAPERFEED_API_RATE_LIMIT", 60)
+PAPERFEED_API_RATE_WINDOW = env_int("PAPERFEED_API_RATE_WINDOW", 60)
+if PAPERFEED_API_RATE_WINDOW < 1:
+    raise ImproperlyConfigured("PAPERFEED_API_RATE_WINDOW must be at least 1 (second)")
+
 # --- Schedule ----------------------------------------------------------------
 PAPERFEED_ARXIV_CATEGORIES = env_list("PAPERFEED_ARXIV_CATEGORIES", "cs.AI cs.CL cs.CV cs.LG")
 PAPERFEED_SCHEDULE_INTERVAL = env_float("PAPERFEED_SCHEDULE_INTERVAL", 3600.0)
@@ -327,3 +337,34 @@ if PAPERFEED_SEARCH_RRF_K <= 0 or PAPERFEED_SEARCH_CANDIDATES < 1:
 PAPERFEED_VECTOR_INDEX = os.environ.get("PAPERFEED_VECTOR_INDEX", "auto")
 if PAPERFEED_VECTOR_INDEX not in {"auto", "numpy", "pgvector"}:
     raise ImproperlyConfigured(f"PAPERFEED_VECTOR_INDEX={PAPERFEED_VECTOR_INDEX!r}: use auto, numpy or pgvector")
+
+
+# --- Email digests and alerts (docs/digests.md) ----------------------------------
+# Absolute links in mails (paper pages, unsubscribe) start with this.
+PAPERFEED_BASE_URL = os.environ.get("PAPERFEED_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not PAPERFEED_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PAPERFEED_BASE_URL={PAPERFEED_BASE_URL!r} must start with http:// or https://")
+# The hour (UTC) from which each day's mails are due; they cover what arrived before it.
+PAPERFEED_DIGEST_HOUR = env_int("PAPERFEED_DIGEST_HOUR", 6)
+# Papers a trending digest lists (before the subscriber's own cap).
+PAPERFEED_DIGEST_TRENDING_TOP = env_int("PAPERFEED_DIGEST_TRENDING_TOP", 10)
+# Relevance floor of saved-search alerts: a new paper is mailed only if it ranks
+# within this many of the search's best results among the last four weeks' papers.
+PAPERFEED_DIGEST_SEARCH_DEPTH = env_int("PAPERFEED_DIGEST_SEARCH_DEPTH", 20)
+# Permanent failures (5xx) in a row after which an address gets no more mail.
+PAPERFEED_DIGEST_SUSPEND_AFTER = env_int("PAPERFEED_DIGEST_SUSPEND_AFTER", 3)
+# Seconds a worker's claim on a mail lasts before another worker may take it over.
+PAPERFEED_DIGEST_LEASE = env_float("PAPERFEED_DIGEST_LEASE", 600.0)
+# First wait after a temporary failure (4xx, no connection); doubles each time, at most an hour.
+PAPERFEED_DIGEST_RETRY_BACKOFF = env_float("PAPERFEED_DIGEST_RETRY_BACKOFF", 300.0)
+# Anonymous subscribe requests: per client address per hour, and confirmation mails per address per day.
+PAPERFEED_SUBSCRIBE_PER_IP_HOUR = env_int("PAPERFEED_SUBSCRIBE_PER_IP_HOUR", 10)
+PAPERFEED_SUBSCRIBE_PER_EMAIL_DAY = env_int("PAPERFEED_SUBSCRIBE_PER_EMAIL_DAY", 3)
+if not 0 <= PAPERFEED_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("PAPERFEED_DIGEST_HOUR must be an hour from 0 to 23")
+if min(PAPERFEED_DIGEST_TRENDING_TOP, PAPERFEED_DIGEST_SEARCH_DEPTH, PAPERFEED_DIGEST_SUSPEND_AFTER) < 1:
+    raise ImproperlyConfigured(
+        "PAPERFEED_DIGEST_TRENDING_TOP, PAPERFEED_DIGEST_SEARCH_DEPTH and PAPERFEED_DIGEST_SUSPEND_AFTER must be at least 1"
+    )
+if PAPERFEED_DIGEST_LEASE <= 0 or PAPERFEED_DIGEST_RETRY_BACKOFF <= 0:
+    raise ImproperlyConfigured("PAPERFEED_DIGEST_LEASE and PAPERFEED_DIGEST_RETRY_BACKOFF must be positive")

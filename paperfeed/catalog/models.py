@@ -11,7 +11,8 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+
+from paperfeed.lib.urls import fast_reverse
 
 
 class Organization(models.Model):
@@ -105,8 +106,13 @@ class Paper(models.Model):
     def __str__(self) -> str:
         return f"{self.arxiv_id}: {self.title}"
 
+    # Set on search hits by paperfeed.search (highlighted title and snippet);
+    # class defaults keep the card template's lookups cheap elsewhere.
+    search_title = None
+    search_snippet = None
+
     def get_absolute_url(self) -> str:
-        return reverse("paper", args=[self.arxiv_id])
+        return fast_reverse("paper", self.arxiv_id)
 
     @property
     def abs_url(self) -> str:

@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from paperfeed.feeds.markdown import paper_markdown_response, wants_markdown
 from paperfeed.ingest.records import CATEGORY, InvalidArxivId, split_arxiv_id
 
 from . import queries
@@ -162,7 +164,10 @@ def trending(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("Accept")
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    if wants_markdown(request):  # Accept: text/markdown (paperfeed.feeds.markdown)
+        return paper_markdown_response(request, arxiv_id)
     try:
         bare, _version = split_arxiv_id(arxiv_id)
     except InvalidArxivId:

@@ -60,6 +60,16 @@ def embed_new_papers() -> None:
     log.info("embedded %d papers", written)
 
 
+def send_digests() -> None:
+    """Mail the digests and alerts that are due (each at most once, see paperfeed.digests.sending)."""
+    from paperfeed.digests.sending import digests_send
+
+    report = digests_send()
+    log.info("%s", report.summary())
+    if report.unreachable:
+        raise RuntimeError(f"mail server unreachable: {report.unreachable}")
+
+
 @dataclass
 class Job:
     name: str
@@ -77,6 +87,8 @@ def default_jobs() -> list[Job]:
         # Listed after the ingest jobs, so it embeds what they just brought in.
         Job("embed new papers", embed_new_papers, interval),
         Job("refresh trending scores", refresh_trending, settings.PAPERFEED_TRENDING_REFRESH),
+        # After the refresh, so trending digests rank by fresh scores; often, as mails fall due at one hour.
+        Job("send email digests", send_digests, 300.0),
     ]
 
 

@@ -210,12 +210,33 @@ def _fts_phrase(words: Tokens) -> str:
     return '"' + " ".join(words) + '"'
 
 
+# PostgreSQL's `english` stop words (Snowball's list), which its keyword search
+# already ignores. FTS5 has none: an optional "the" or "of" would make a long
+# query match most of the catalogue, and bm25 every one of those rows.
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both
+but by can did do does doing don down during each few for from further had has have having he her here hers
+herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
+once only or other our ours ourselves out over own s same she should so some such t than that the their theirs
+them themselves then there these they this those through to too under until up very was we were what when where
+which while who whom why will with you your yours yourself yourselves
+""".split())
+
+
+def content_terms(terms: Tokens) -> Tokens:
+    """`terms` without stop words, unless that leaves nothing (a query of only "the who")."""
+    kept = tuple(t for t in terms if t not in STOP_WORDS)
+    return kept or terms
+
+
 def to_fts5(query: ParsedQuery) -> Fts5Query | None:
     """The FTS5 MATCH expressions of a query; None when it has no text."""
     if not query.has_text:
         return None
     required = [_fts_phrase(p) for p in query.phrases] + [f"authors : {_fts_phrase(a)}" for a in query.authors]
-    optional = [_fts_phrase((t,)) for t in query.terms]
+    # Optional stop words are dropped (as PostgreSQL does); quoted phrases keep theirs.
+    terms = tuple(t for t in query.terms if t not in STOP_WORDS) if required else content_terms(query.terms)
+    optional = [_fts_phrase((t,)) for t in terms]
     positive = " OR ".join(required + optional)
     if required and optional:
         # Optional words still count in bm25: A AND (A OR word) matches what A matches.

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django import template
 
 from paperfeed.catalog.taxonomy import category_name as _category_name
+from paperfeed.lib.urls import fast_reverse
 
 register = template.Library()
 
@@ -135,3 +136,26 @@ def query(context, **changes) -> str:
             params.pop(key, None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else ""
+
+
+@register.filter
+def url_to(arg, name: str) -> str:
+    """`{{ author_id|url_to:"author" }}`: `{% url "author" author_id %}`, fast (lib/urls)."""
+    return fast_reverse(name, arg)
+
+
+@register.filter
+def clip(text: str, length: int = 420) -> str:
+    """Cut `text` at a word boundary before `length` characters, with an ellipsis.
+
+    truncatechars walks every character for combining marks; on a page of 50
+    abstracts that was a tenth of the render time.
+    """
+    text = text or ""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    space = cut.rfind(" ")
+    if space > length // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"

@@ -76,6 +76,12 @@ def test_a_title_match_outranks_an_abstract_only_match(db):
     assert found("tokenizers") == ["2401.00011", "2401.00010"]
 
 
+def test_sharing_only_a_stop_word_with_the_query_is_no_match(db):
+    add_paper("2401.00020", "The art of the state", "Of the many things in it.")
+    add_paper("2401.00021", "Sparse attention", "Attention, sparsely.")
+    assert found("the sparse") == ["2401.00021"]
+
+
 def test_a_phrase_must_appear_as_written(library):
     assert set(found('"flash attention"')) == set()  # FlashAttention is one word
     assert found('"exact attention"') == ["2205.14135"]

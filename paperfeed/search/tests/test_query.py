@@ -112,6 +112,14 @@ def test_required_parts_are_anded_and_optional_words_still_rank():
     assert fts.highlight == '"flash attention" OR authors : "dao" OR "memory"'
 
 
+def test_optional_stop_words_are_left_out_as_postgresql_does():
+    assert to_fts5(parse("the effect of attention on a transformer")).match == (
+        '"effect" OR "attention" OR "transformer"'
+    )
+    assert to_fts5(parse("the who")).match == '"the" OR "who"'  # nothing but stop words: kept
+    assert to_fts5(parse('"state of the art" of')).match == '"state of the art"'  # phrases keep theirs
+
+
 def test_the_tsquery_text_marks_authors_with_weight_b():
     ts = to_tsquery(parse('"flash attention" author:"Tri Dao" memory -slow'))
     assert ts.match == "((flash <-> attention) & (tri:B <-> dao:B)) & !((slow))"

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from paperfeed.ingest import services
+from paperfeed.ingest.jsonl import jsonl_import
 from paperfeed.ingest.models import IngestRun
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = "Import papers in bulk from a file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="format", required=True, metavar="{arxiv-snapshot}")
+        sub = parser.add_subparsers(dest="format", required=True, metavar="{arxiv-snapshot,jsonl}")
         snapshot = sub.add_parser(
             "arxiv-snapshot",
             help="the arXiv metadata snapshot (Kaggle arxiv-metadata-oai-snapshot.json, JSON lines)",
@@ -23,11 +24,21 @@ class Command(BaseCommand):
         snapshot.add_argument("path", metavar="PATH", help="the .json/.jsonl file (- for stdin)")
         snapshot.add_argument("--batch-size", type=int, metavar="N", help="records per transaction (default PAPERFEED_INGEST_BATCH_SIZE)")
         snapshot.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
+        exported = sub.add_parser(
+            "jsonl",
+            help="a catalogue exported with `paperfeed export` (JSON lines), e.g. a backup",
+            description="Read a `paperfeed export --format jsonl` file back into the catalogue, losslessly "
+            "(papers, authors, categories, versions, daily-list appearances, provenance), in batches, one "
+            "transaction each. Safe to re-run. Local upvotes and accounts are not part of an export.",
+        )
+        exported.add_argument("path", metavar="PATH", help="the .jsonl file (- for stdin)")
+        exported.add_argument("--batch-size", type=int, metavar="N", help="papers per transaction (default PAPERFEED_INGEST_BATCH_SIZE)")
+        exported.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
 
     def handle(self, *args, format: str, **options) -> None:
         path = options["path"]
         if path != "-" and not os.path.isfile(path):
-            raise CommandError(f"arxiv-snapshot: {path}: no such file")
+            raise CommandError(f"{format}: {path}: no such file")
         total = os.path.getsize(path) if path != "-" else None
         bar = tqdm(
             total=total,
@@ -37,8 +48,9 @@ class Command(BaseCommand):
             disable=options["no_progress"] or None,  # None: only on a terminal
             file=self.stderr._out,
         )
+        importer = jsonl_import if format == "jsonl" else services.snapshot_import
         try:
-            run = services.snapshot_import(path=path, batch_size=options["batch_size"], progress=lambda n: bar.update(n - bar.n))
+            run = importer(path=path, batch_size=options["batch_size"], progress=lambda n: bar.update(n - bar.n))
         except (ValueError, OSError) as exc:
             raise CommandError(str(exc)) from None
         finally:
