@@ -24,6 +24,33 @@ os.environ.setdefault("PAPERFEED_EMBEDDING_MODEL", "fake")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hasher(settings):
+    # The real hasher takes a good fraction of a second per password, by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    from paperfeed.testing.actors import make_user
+
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    from paperfeed.testing.actors import make_user
+
+    return make_user("bob")
+
+
+@pytest.fixture
+def charlie(db):
+    from paperfeed.testing.actors import make_user
+
+    return make_user("charlie")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static_files():
     """Pages name hashed static files (DEBUG is off under test, as in production),

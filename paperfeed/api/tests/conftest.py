@@ -7,25 +7,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from paperfeed.catalog.tests.conftest import PASSWORD, make_paper, make_user  # noqa: F401
+from paperfeed.catalog.tests.conftest import make_paper  # noqa: F401
 from paperfeed.testing import shared_fixture
 
 HF_DAYS = ["2024-05-29", "2024-07-05", "2025-03-17", "2025-10-03", "2026-08-21"]
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_the_description_is_served_and_rendered_as_a_page_without_scripts(client
 @pytest.fixture
 def api_schema(live_server, transactional_db, settings):
     from paperfeed.api.tokens import token_create
-    from paperfeed.catalog.tests.conftest import make_user
+    from paperfeed.testing.actors import make_user
     from datetime import date
 
     settings.PAPERFEED_API_RATE_LIMIT = 10_000

@@ -1,40 +1,13 @@
-"""Fixtures of the catalogue tests: users alice, bob and charlie, and papers made
-directly in the database (ingestion has its own tests)."""
+"""Fixtures of the catalogue tests: papers made directly in the database (ingestion
+has its own tests). Users alice, bob and charlie come from paperfeed.testing."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from paperfeed.catalog.models import Author, Feature, Organization, Paper, PaperAuthor, PaperCategory
-
-PASSWORD = "plum-orchard-ledger-42"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_user(username: str):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
-
-
-@pytest.fixture
-def charlie(db):
-    return make_user("charlie")
 
 
 def make_paper(

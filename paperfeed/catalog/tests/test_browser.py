@@ -37,7 +37,7 @@ from paperfeed.catalog.models import Feature, Paper, Vote
 from paperfeed.testing import REPO_DIR, shared_fixture
 from paperfeed.testing.replay_server import ReplayServer
 
-from .conftest import PASSWORD, make_user
+from paperfeed.testing.actors import PASSWORD, make_user
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-"""Fixtures of the digest tests: alice, bob and charlie, the scenario's catalogue, and a real SMTP server."""
+"""Fixtures of the digest tests: the scenario's catalogue, and a real SMTP server."""
 
 from __future__ import annotations
 
@@ -6,27 +6,7 @@ import pytest
 
 from paperfeed.testing.smtp_server import SmtpSink
 
-from .scenario import make_catalogue, make_user
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
-
-
-@pytest.fixture
-def charlie(db):
-    return make_user("charlie")
+from .scenario import make_catalogue
 
 
 @pytest.fixture

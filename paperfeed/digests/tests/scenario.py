@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone as dj_timezone
 
 from paperfeed.catalog.models import Author, Feature, Organization, Paper
 from paperfeed.digests.models import Subscriber, Subscription
 from paperfeed.search.tests.papers import add_paper
+from paperfeed.testing.actors import make_user
 
 PERIOD = date(2026, 3, 10)
 AS_OF = datetime(2026, 3, 10, 7, 0, tzinfo=timezone.utc)
@@ -109,10 +109,6 @@ def make_many(count: int, *, domain: str = "example.org") -> list[Subscriber]:
         [follow_org("google"), follow_category("cs.LG")],
     ]
     return [make_subscriber(f"reader{n:03d}@{domain}", *mixes[n % len(mixes)]) for n in range(count)]
-
-
-def make_user(username: str, email: str | None = None):
-    return get_user_model().objects.create_user(username, email or f"{username}@example.org", "plum-orchard-ledger-42")
 
 
 def build(count: int) -> None:

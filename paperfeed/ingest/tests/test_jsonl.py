@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from paperfeed.catalog.models import Author, Feature, Paper, PaperAuthor, PaperSource
 from paperfeed.catalog.submissions import paper_submit
-from paperfeed.catalog.tests.conftest import make_user
+from paperfeed.testing.actors import make_user
 from paperfeed.ingest.jsonl import CSV_COLUMNS, catalogue_export, jsonl_import
 from paperfeed.ingest.records import ARXIV_API, AuthorRecord, PaperRecord, VersionRecord
 from paperfeed.ingest.services import hf_ingest
