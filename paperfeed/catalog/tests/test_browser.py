@@ -563,6 +563,68 @@ def test_a_bad_id_shows_the_error(web, catalogue, arxiv):
     assert not Paper.objects.filter(arxiv_id="0000.0000").exists()
 
 
+# --- email subscriptions --------------------------------------------------------------------------
+
+
+def _confirmation_path(message) -> str:
+    """The path of the confirmation link in a mail (its host is PAPERFEED_BASE_URL's, not the live server's)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(re.search(r"https?://\S+/subscribe/confirm/[\w:.-]+", message.body).group(0)).path
+
+
+def test_following_an_author_then_managing_the_mail(web, catalogue, mailoutbox):
+    from playwright.sync_api import expect
+
+    page = web.page
+    web.log_in_as(make_user("alice"))
+    web.goto(f"/papers/{MATH_PAPER}")
+    author = page.locator("main a[href^='/authors/']").first
+    name = author.inner_text().strip()
+    author.click()
+    expect(page.locator("h1")).to_contain_text(name)
+    page.get_by_role("button", name="Follow: mail me new papers").click()
+    expect(page.locator(".messages")).to_contain_text(f"New papers by {name}")
+    expect(page.locator(".messages")).to_contain_text("follow it to confirm the address")
+    web.screenshot("followed")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Email").click()
+    expect(page.locator("h1")).to_have_text("Email subscriptions")
+    expect(page.locator(".subs-status")).to_contain_text("Not confirmed yet")
+    assert [m.to for m in mailoutbox] == [["alice@example.org"]]
+    web.goto(_confirmation_path(mailoutbox[0]))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("h1")).to_have_text("You are subscribed")
+
+    page.get_by_role("link", name="Your subscriptions").click()
+    row = page.locator(".subs-row").filter(has_text=name)
+    expect(row).to_have_count(1)
+    row.get_by_label("How often").select_option("weekly")
+    row.get_by_role("button", name="Change").click()
+    expect(page.locator(".messages")).to_contain_text("Frequency changed.")
+    expect(page.locator(".subs-row").filter(has_text=name).get_by_label("How often")).to_have_value("weekly")
+    page.locator(".subs-add").get_by_label("Mail me").select_option("trending")
+    page.locator(".subs-add").get_by_role("button", name="Add").click()
+    expect(page.locator(".subs-row")).to_have_count(2)
+    page.get_by_role("button", name="Pause all mail").click()
+    expect(page.locator(".subs-status")).to_contain_text("All mail is paused")
+
+
+def test_an_anonymous_visitor_subscribes_with_an_email_address(web, catalogue, mailoutbox):
+    from playwright.sync_api import expect
+
+    page = web.page
+    web.goto("/subscribe")
+    page.get_by_label("Your email address").fill("dana@example.org")
+    page.get_by_role("button", name="Send me the confirmation link").click()
+    expect(page.locator("h1")).to_have_text("Check your inbox")
+    assert [m.to for m in mailoutbox] == [["dana@example.org"]]
+    web.goto(_confirmation_path(mailoutbox[0]))
+    web.screenshot("confirm")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("h1")).to_have_text("You are subscribed")
+
+
 # --- the phone layout ---------------------------------------------------------------------------
 
 
@@ -570,7 +632,7 @@ def test_the_phone_layout(phone, catalogue):
     from playwright.sync_api import expect
 
     page = phone.page
-    for step, path in [("signup", "/accounts/signup/"), ("login", "/accounts/login/")]:
+    for step, path in [("signup", "/accounts/signup/"), ("login", "/accounts/login/"), ("subscribe", "/subscribe")]:
         phone.goto(path)
         assert phone.has_no_horizontal_scroll(), f"{path} scrolls sideways at 375 px"
         phone.screenshot(step)
@@ -582,6 +644,8 @@ def test_the_phone_layout(phone, catalogue):
         ("submit", "/papers/submit"),
         ("profile", "/accounts/profile/"),
         ("trending", "/papers/trending"),
+        ("search", "/search?q=modular+forms"),
+        ("subscriptions", "/subscriptions"),
     ]
     for step, path in pages:
         phone.goto(path)
