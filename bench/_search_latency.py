@@ -239,12 +239,16 @@ def render(result: dict) -> str:
         f"first query (vector index load + model) {e['warm_seconds']:.1f} s, peak RSS {common.fmt_mib(e['peak_rss_kib'])} MiB"
         for e in result["sizes"]
     )
-    n = result["sizes"][0]["ours"]["keyword:long"]["n"] if result["sizes"] else 0
+    counts = [(next(iter(e["ours"].values()))["n"], e["size"]) for e in result["sizes"]]
+    if len({c for c, _ in counts}) <= 1:
+        per_row = f"{counts[0][0] if counts else 0} queries per row"
+    else:
+        per_row = "queries per row: " + ", ".join(f"{c} at {size:,}" for c, size in counts) + " papers,"
     nb = ", ".join(f"{next(iter(e['baseline'].values()))['n']} at {e['size']:,}" for e in result["sizes"])
     return "\n".join([
         "### Query latency (SQLite, one process)",
         "",
-        f"`services.search(q, mode, limit=10)` including query encoding, fusion and snippets; {n} queries per row "
+        f"`services.search(q, mode, limit=10)` including query encoding, fusion and snippets; {per_row} "
         f"after one warm-up query; the baseline (a linear scan in the same process over papers and a dense matrix "
         f"held in memory, texts lower-cased in advance) on the first few queries ({nb} papers). Times in ms. Build: {builds}.",
         *(["", *notes] if notes else []),
