@@ -42,7 +42,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from .content import PeriodData, period_data_build, sent_filter_subquery
+from .content import PeriodData, period_data_build, search_hits, sent_filter_subquery
 from .digest import Spec, digest_build
 from .mails import digest_message
 from .models import DeliveredPaper, Delivery, Subscriber, Subscription
@@ -167,8 +167,6 @@ class _Run:
             data = self.data[period] = period_data_build(period, searches=searches)
         for spec in specs:  # added since the period was read: run it now, once
             if spec.kind == Subscription.SEARCH and spec.search_key not in data.searches:
-                from .content import search_hits
-
                 data.searches[spec.search_key] = search_hits(spec.search_key, cutoff=data.cutoff)
         return data
 
