@@ -116,16 +116,21 @@ def _claimable(now: datetime) -> Q:
 
 
 def deliveries_claim(*, worker: str, limit: int) -> tuple[str, list[Delivery]]:
-    """Claim up to `limit` deliveries for this worker: (claim token, the rows it got)."""
-    now = timezone.now()
-    ids = list(Delivery.objects.filter(_claimable(now)).order_by("period", "pk").values_list("pk", flat=True)[:limit])
+    """Claim up to `limit` deliveries for this worker: (claim token, the rows it got).
+
+    An empty list means nothing is left to claim: when another worker took the
+    rows just read, the next ones are tried instead."""
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    if not ids:
-        return token, []
-    # Conditional: a row another worker claimed meanwhile no longer matches.
-    Delivery.objects.filter(pk__in=ids).filter(_claimable(now)).update(
-        status=Delivery.SENDING, claimed_by=token, claimed_at=now
-    )
+    while True:
+        now = timezone.now()
+        ids = list(Delivery.objects.filter(_claimable(now)).order_by("period", "pk").values_list("pk", flat=True)[:limit])
+        if not ids:
+            return token, []
+        # Conditional: a row another worker claimed meanwhile no longer matches.
+        if Delivery.objects.filter(pk__in=ids).filter(_claimable(now)).update(
+            status=Delivery.SENDING, claimed_by=token, claimed_at=now
+        ):
+            break
     claimed = list(
         Delivery.objects.filter(claimed_by=token, status=Delivery.SENDING).select_related("subscriber").order_by("pk")
     )

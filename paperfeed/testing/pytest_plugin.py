@@ -19,6 +19,10 @@ os.environ.setdefault("PAPERFEED_HTTP_READ_TIMEOUT", "2")
 # The hashed bag-of-words encoder: instant and deterministic. The few tests of
 # the real model ask for it by name.
 os.environ.setdefault("PAPERFEED_EMBEDDING_MODEL", "fake")
+# A live server's request threads keep their connection while a client keeps the
+# HTTP connection alive; without reuse it is closed after each request, so none
+# is left open when the test database is dropped.
+os.environ.setdefault("PAPERFEED_DB_CONN_MAX_AGE", "0")
 
 
 import pytest  # noqa: E402

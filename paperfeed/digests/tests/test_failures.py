@@ -104,6 +104,26 @@ def test_a_worker_whose_claim_was_taken_over_does_not_send(catalogue, smtp, sett
     assert Delivery.objects.get().claimed_by == fast_token
 
 
+def test_a_worker_that_loses_the_race_for_a_batch_claims_the_next_rows(catalogue, monkeypatch):
+    from paperfeed.digests import sending
+
+    for name in ("alice", "bob", "charlie", "dana"):
+        make_subscriber(f"{name}@example.org", trending())
+    deliveries_plan(period=PERIOD)
+    first_two = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    real, calls = sending._claimable, []
+
+    def rival_claims_between_the_read_and_the_update(now):
+        calls.append(now)
+        if len(calls) == 2:  # the first UPDATE: a rival took the rows just read
+            Delivery.objects.filter(pk__in=first_two).update(status=Delivery.SENDING, claimed_by="rival", claimed_at=now)
+        return real(now)
+
+    monkeypatch.setattr(sending, "_claimable", rival_claims_between_the_read_and_the_update)
+    _token, batch = deliveries_claim(worker="late", limit=2)
+    assert len(batch) == 2 and not {d.pk for d in batch} & set(first_two)
+
+
 def test_a_subscriber_who_paused_after_planning_is_skipped(catalogue, smtp):
     bob = make_subscriber("bob@example.org", trending())
     deliveries_plan(period=PERIOD)
