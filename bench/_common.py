@@ -22,6 +22,8 @@ the shared fixtures, for any benchmark that needs a large catalogue.
 
 from __future__ import annotations
 
+import argparse
+
 import contextlib
 import json
 import os
@@ -467,3 +469,38 @@ def write_synthetic_snapshot(sample: Path, count: int, path: Path, *, seed: int 
         for line in synthetic_snapshot_lines(sample, count, seed=seed):
             out.write(line + "\n")
     return path
+
+
+# --- command lines of the bench scripts ---------------------------------------------------------
+
+
+def script_parser(script: str, doc: str) -> argparse.ArgumentParser:
+    """A parser whose help is the script's docstring: the description, then "Run from the repository root …"."""
+    first_line, _, rest = doc.partition("\n")
+    body, _, usage = rest.partition("Run from the repository root")
+    return argparse.ArgumentParser(
+        prog=script, description=first_line + "\n" + body, epilog="Run from the repository root" + usage,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def sizes_arg(minimum: int = 1, what: str = "positive"):
+    """An argparse type: "10000,100_000" -> [10000, 100000], each at least `minimum`."""
+
+    def parse(text: str) -> list[int]:
+        try:
+            sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
+        if not sizes or sizes[0] < minimum:
+            raise argparse.ArgumentTypeError(f"sizes must be {what}")
+        return sizes
+
+    return parse

@@ -292,40 +292,17 @@ def _child(argv: list[str]) -> None:
 # ==== parent side ====================================================================
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
-    if not sizes or sizes[0] < 1:
-        raise argparse.ArgumentTypeError("sizes must be positive")
-    return sizes
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    first_line, _, rest = __doc__.partition("\n")
-    parser = argparse.ArgumentParser(
-        prog=SCRIPT,
-        description=first_line + "\n" + rest.split("Run from the repository root")[0],
-        epilog="Run from the repository root" + rest.split("Run from the repository root")[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--sizes", type=_sizes, default=[10_000, 100_000], metavar="N,N,...",
+    parser = common.script_parser(SCRIPT, __doc__)
+    parser.add_argument("--sizes", type=common.sizes_arg(), default=[10_000, 100_000], metavar="N,N,...",
                         help="synthetic snapshot sizes to import (default 10000,100000)")
-    parser.add_argument("--naive-size", type=_positive, default=2_000, metavar="N",
+    parser.add_argument("--naive-size", type=common.positive_int, default=2_000, metavar="N",
                         help="records for the naive per-record baseline, which is slow (default 2000)")
-    parser.add_argument("--runs", type=_positive, default=3, metavar="R",
+    parser.add_argument("--runs", type=common.positive_int, default=3, metavar="R",
                         help="runs per measurement; the table shows the median (default 3)")
     parser.add_argument("--database", type=common.database_choice, default=["sqlite", "postgres"],
                         metavar="{sqlite,postgres,both}", help="which database(s) to measure (default both)")
-    parser.add_argument("--batch-size", type=_positive, metavar="N",
+    parser.add_argument("--batch-size", type=common.positive_int, metavar="N",
                         help="records per transaction (default: PAPERFEED_INGEST_BATCH_SIZE, 500)")
     parser.add_argument("--seed", type=int, default=20070402, help="seed of the synthetic snapshot")
     parser.add_argument("--write-docs", action="store_true",

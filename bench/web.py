@@ -683,41 +683,18 @@ def _gunicorn_version() -> str:
 # ==== command line ========================================================================================
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
-    if not sizes or sizes[0] < FEATURED_EVERY * PER_DAY:
-        raise argparse.ArgumentTypeError(f"sizes must be at least {FEATURED_EVERY * PER_DAY:,} (one daily list)")
-    return sizes
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    first_line, _, rest = __doc__.partition("\n")
-    parser = argparse.ArgumentParser(
-        prog=SCRIPT,
-        description=first_line + "\n" + rest.split("Run from the repository root")[0],
-        epilog="Run from the repository root" + rest.split("Run from the repository root")[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = common.script_parser(SCRIPT, __doc__)
     cores = os.cpu_count() or 1
-    parser.add_argument("--sizes", type=_sizes, default=[10_000, 100_000], metavar="N,N,...",
+    parser.add_argument("--sizes", type=common.sizes_arg(FEATURED_EVERY * PER_DAY, f"at least {FEATURED_EVERY * PER_DAY:,} (one daily list)"), default=[10_000, 100_000], metavar="N,N,...",
                         help="catalogue sizes in papers (default 10000,100000)")
-    parser.add_argument("--runs", type=_positive, default=3, metavar="R",
+    parser.add_argument("--runs", type=common.positive_int, default=3, metavar="R",
                         help="runs per page; the table shows the median (default 3)")
     parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
                         help="measured seconds per page and run (default 10)")
-    parser.add_argument("--concurrency", type=_positive, default=2 * (2 * cores + 1), metavar="C",
+    parser.add_argument("--concurrency", type=common.positive_int, default=2 * (2 * cores + 1), metavar="C",
                         help="concurrent connections of the load process (default twice the workers)")
-    parser.add_argument("--workers", type=_positive, default=2 * cores + 1, metavar="W",
+    parser.add_argument("--workers", type=common.positive_int, default=2 * cores + 1, metavar="W",
                         help="gunicorn workers (default 2 × cores + 1, gunicorn's advice)")
     parser.add_argument("--database", type=common.database_choice, default=["sqlite"],
                         metavar="{sqlite,postgres,both}", help="which database(s) to measure (default sqlite)")
