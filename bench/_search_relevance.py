@@ -202,6 +202,41 @@ def run(fixtures: Path, cache_dir: Path | None) -> dict:
     for split in ("test", "short"):
         record(f"hybrid {method} k={k:g} w={w} (best on train)", split, fused(split, method=method, k=k, semantic_weight=w))
 
+    # Re-ranking the fused head (search/rerank.py): with the product's weights, with
+    # weights fitted on train now, and without each feature in turn (refitted).
+    from bench import _search_rerank
+    from paperfeed.search import rerank
+
+    depth = settings.PAPERFEED_SEARCH_RERANK_DEPTH or 30
+    texts_of = {"train": splits["train"], "train-short": short_train, "test": splits["test"], "short": short}
+    heads = {}
+    for split, texts in texts_of.items():
+        base = fused(split, **tuned)
+        vecs = {qid: vectors_of[f"{split}:{qid}"] for qid in texts}
+        heads[split] = (base, _search_rerank.head_features(sides[split], base, texts, vecs, depth))
+
+    def truth(split: str) -> dict[str, set[str]]:
+        return qrels[{"short": "test", "train-short": "train"}.get(split, split)]
+
+    def fitted_weights(keep: list[int]) -> np.ndarray:
+        rows = [(x[:, keep], np.array([doc_of_pk[pk] in truth(split)[qid] for pk in head]))
+                for split in ("train", "train-short") for qid, (head, x) in heads[split][1].items()]
+        weights = np.zeros(len(rerank.FEATURES))
+        weights[keep] = _search_rerank.fit(rows)
+        return weights
+
+    every = list(range(len(rerank.FEATURES)))
+    fitted = fitted_weights(every)
+    product_weights = np.array([rerank.WEIGHTS.get(name, 0.0) for name in rerank.FEATURES])
+    variants = [(f"hybrid + re-rank top {depth}, the product's weights", product_weights, ""),
+                (f"hybrid + re-rank top {depth}, weights fitted on train in this run", fitted, "")]
+    for i, name in enumerate(rerank.FEATURES):
+        variants.append((f"hybrid + re-rank top {depth} without {name} (refitted)", fitted_weights(every[:i] + every[i + 1:]),
+                         "ablation"))
+    for name, weights, note in variants:
+        for split in ("train", "train-short", "test", "short"):
+            record(name, split, _search_rerank.rerun(heads[split][1], heads[split][0], weights), note=note)
+
     # Pseudo-relevance feedback on the semantic side, then the tuned fusion; chosen on train.
     prf_scores = []
     for m in (3, 5, 10):
@@ -260,6 +295,8 @@ def run(fixtures: Path, cache_dir: Path | None) -> dict:
     return {
         "results": results,
         "tuned": tuned,
+        "rerank": {"depth": depth, "features": list(rerank.FEATURES), "fitted": [round(float(w), 3) for w in fitted],
+                   "product": [rerank.WEIGHTS.get(name, 0.0) for name in rerank.FEATURES]},
         "prf": {"m": m, "beta": beta},
         "settings": {
             "fusion": settings.PAPERFEED_SEARCH_FUSION,

@@ -133,12 +133,22 @@ def render_relevance(result: dict) -> str:
         "test rows were never used to choose anything. \"product\" rows go through `services.search` with that "
         f"fusion as its settings (the defaults): fusion {s['fusion']}, k={s['rrf_k']:g}, semantic weight {s['semantic_weight']}, "
         f"title weight {s['title_weight']:g}, {s['candidates']} candidates per side.",
+        _rerank_note(result),
         "Short queries are the three highest-IDF words of each test claim, e.g. "
         + "; ".join(f"\"{long}\" → \"{short}\"" for long, short in result["short_examples"][:2]) + ".",
         "",
         common.markdown_table(["variant", "queries", "nDCG@10", "Recall@100"], rows, "llrr"),
     ]
     return "\n".join(lines)
+
+
+def _rerank_note(result: dict) -> str:
+    r = result.get("rerank")
+    if not r:
+        return ""
+    pairs = ", ".join(f"{name} {fit:g} ({product:g})" for name, fit, product in zip(r["features"], r["fitted"], r["product"]))
+    return (f"Re-ranking (paperfeed/search/rerank.py) scores the first {r['depth']} fused papers again with a linear "
+            f"model; weights fitted on train in this run, with the product's in brackets: {pairs}.")
 
 
 def _meta(result: dict) -> str:

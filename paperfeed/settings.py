@@ -324,6 +324,8 @@ PAPERFEED_SEARCH_RRF_K = env_float("PAPERFEED_SEARCH_RRF_K", 10.0)
 PAPERFEED_SEARCH_SEMANTIC_WEIGHT = env_float("PAPERFEED_SEARCH_SEMANTIC_WEIGHT", 0.3)
 # Results taken from each side before fusing them.
 PAPERFEED_SEARCH_CANDIDATES = env_int("PAPERFEED_SEARCH_CANDIDATES", 200)
+# Hybrid results re-ranked by search/rerank.py's model; 0 turns re-ranking off.
+PAPERFEED_SEARCH_RERANK_DEPTH = env_int("PAPERFEED_SEARCH_RERANK_DEPTH", 30)
 if PAPERFEED_SEARCH_FUSION not in ("rrf", "convex"):
     raise ImproperlyConfigured(f"PAPERFEED_SEARCH_FUSION={PAPERFEED_SEARCH_FUSION!r}: use rrf or convex")
 if not 0.0 <= PAPERFEED_SEARCH_SEMANTIC_WEIGHT <= 1.0:
@@ -332,6 +334,8 @@ if PAPERFEED_SEARCH_TITLE_WEIGHT <= 0 or PAPERFEED_SEARCH_AUTHOR_WEIGHT <= 0:
     raise ImproperlyConfigured("PAPERFEED_SEARCH_TITLE_WEIGHT and PAPERFEED_SEARCH_AUTHOR_WEIGHT must be positive")
 if PAPERFEED_SEARCH_RRF_K <= 0 or PAPERFEED_SEARCH_CANDIDATES < 1:
     raise ImproperlyConfigured("PAPERFEED_SEARCH_RRF_K and PAPERFEED_SEARCH_CANDIDATES must be positive")
+if PAPERFEED_SEARCH_RERANK_DEPTH < 0:
+    raise ImproperlyConfigured("PAPERFEED_SEARCH_RERANK_DEPTH must be 0 (off) or more")
 # Where nearest-neighbour search runs: "auto" (pgvector on PostgreSQL, numpy on
 # SQLite), "numpy" (exact, in each process) or "pgvector".
 PAPERFEED_VECTOR_INDEX = os.environ.get("PAPERFEED_VECTOR_INDEX", "auto")

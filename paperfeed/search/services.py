@@ -5,9 +5,10 @@
     similar_paper_ids(*, paper, limit=5) -> list[int]               # "Related papers"
 
 Hidden papers never appear. Hybrid takes the best PAPERFEED_SEARCH_CANDIDATES
-from each side (more for deep pages), fuses them (`hybrid.fuse`) and pages
-the fused list; it is keyword search alone while nothing is embedded or the
-model cannot run. Phrases, `author:` and exclusions hold for semantic results
+from each side (more for deep pages), fuses them (`hybrid.fuse`), re-ranks
+the first PAPERFEED_SEARCH_RERANK_DEPTH of the fused list (`rerank.rerank`)
+and pages the result; it is keyword search alone while nothing is embedded or
+the model cannot run. Phrases, `author:` and exclusions hold for semantic results
 too: the semantic side only ranks papers that satisfy them.
 """
 
@@ -22,7 +23,7 @@ from django.utils.safestring import SafeString
 
 from paperfeed.catalog.models import Paper
 
-from . import hybrid
+from . import hybrid, rerank
 from .keyword import Filters, filtered_ids, keyword_ids, keyword_search, snippets, visible_ids
 from .models import Embedding
 from .query import ParsedQuery, parse, terms_query
@@ -82,7 +83,7 @@ def search(*, q: str, mode: str = HYBRID, category: str | None = None, since: da
         return _results(parsed, ranked, total, offset=offset, limit=limit, mode=KEYWORD)
 
     candidates = max(settings.PAPERFEED_SEARCH_CANDIDATES, offset + limit)
-    semantic = _semantic_candidates(parsed, filters, candidates)
+    semantic, vector = _semantic_candidates(parsed, filters, candidates)
     if mode == SEMANTIC:
         if semantic is None:
             empty.semantic_available = False
@@ -100,6 +101,8 @@ def search(*, q: str, mode: str = HYBRID, category: str | None = None, since: da
         k=settings.PAPERFEED_SEARCH_RRF_K,
         semantic_weight=settings.PAPERFEED_SEARCH_SEMANTIC_WEIGHT,
     )
+    if offset < settings.PAPERFEED_SEARCH_RERANK_DEPTH and vector is not None:
+        fused = _reranked(parsed, fused, keyword=keyword, semantic=semantic, vector=vector)
     total = max(len(fused), keyword_total)
     return _results(parsed, fused[offset : offset + limit], total, offset=offset, limit=limit, mode=HYBRID)
 
@@ -151,19 +154,25 @@ def _semantic_search(vector, *, limit: int, paper_ids: list[int] | None) -> list
     return vectors.semantic_search(vector, limit=limit, paper_ids=paper_ids)
 
 
+def _cosines(vector, paper_ids: list[int]) -> dict[int, float]:
+    from . import vectors
+
+    return vectors.cosines(vector, paper_ids)
+
+
 def _nearest(paper_id: int, *, limit: int) -> list[tuple[int, float]]:
     from . import vectors
 
     return vectors.nearest_papers(paper_id, limit=limit)
 
 
-def _semantic_candidates(parsed: ParsedQuery, filters: Filters, limit: int) -> list[tuple[int, float]] | None:
-    """The best `limit` semantic results allowed by the query and filters; None when
-    semantic search cannot run (nothing embedded, no model)."""
+def _semantic_candidates(parsed: ParsedQuery, filters: Filters, limit: int):
+    """(the best `limit` semantic results allowed by the query and filters, the query's
+    vector); (None, None) when semantic search cannot run (nothing embedded, no model)."""
     if not _semantic_ready():
-        return None
+        return None, None
     if not parsed.text.strip():  # only author: parts: nothing to mean
-        return []
+        return [], None
     allowed: list[int] | None = None
     if parsed.has_constraints:
         allowed = keyword_ids(parsed, filters=filters, limit=RESTRICT_LIMIT)
@@ -172,16 +181,31 @@ def _semantic_candidates(parsed: ParsedQuery, filters: Filters, limit: int) -> l
         if len(allowed) > RESTRICT_LIMIT:
             allowed = None
     if allowed is not None and not allowed:
-        return []
+        return [], None
     vector = _query_vector(parsed.text)
     if vector is None:
-        return None
+        return None, None
     # semantic_search answers visible papers only; `allowed` already passed the filters.
     if allowed is not None or not filters:
-        return [(pk, float(score)) for pk, score in _semantic_search(vector, limit=limit, paper_ids=allowed)]
+        return [(pk, float(score)) for pk, score in _semantic_search(vector, limit=limit, paper_ids=allowed)], vector
     found = _semantic_search(vector, limit=limit * OVERFETCH, paper_ids=None)
     keep = visible_ids([pk for pk, _score in found], filters=filters)
-    return [(pk, float(score)) for pk, score in found if pk in keep][:limit]
+    return [(pk, float(score)) for pk, score in found if pk in keep][:limit], vector
+
+
+def _reranked(parsed: ParsedQuery, fused: list[tuple[int, float]], *, keyword, semantic, vector
+              ) -> list[tuple[int, float]]:
+    """`fused` with its first PAPERFEED_SEARCH_RERANK_DEPTH papers in the re-ranking model's order."""
+    depth = settings.PAPERFEED_SEARCH_RERANK_DEPTH
+    head = [pk for pk, _score in fused[:depth]]
+    cosines = {pk: score for pk, score in semantic}
+    missing = [pk for pk in head if pk not in cosines]
+    if missing:  # keyword-only papers
+        cosines.update(_cosines(vector, missing))
+    texts = {pk: f"{title}\n{abstract}" for pk, title, abstract in
+             Paper.objects.filter(pk__in=head).values_list("pk", "title", "abstract")}
+    ranked = rerank.rerank(head, query=parsed.text, texts=texts, cosines=cosines, keyword=keyword)
+    return ranked + fused[depth:]
 
 
 def _neighbours(paper: Paper, limit: int) -> tuple[list[tuple[int, float]], str]:

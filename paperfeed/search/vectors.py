@@ -277,6 +277,28 @@ def semantic_search(
     return _search(query_vector, limit, paper_ids, None)
 
 
+def cosines(query_vector: np.ndarray, paper_ids: Collection[int]) -> dict[int, float]:
+    """{paper id: cosine with `query_vector`} for those of `paper_ids` that have a vector.
+
+    Exact, in one query, and without the visibility check of `semantic_search`:
+    for papers the caller already found (re-ranking scores keyword results).
+    """
+    query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+    paper_ids = list(dict.fromkeys(paper_ids))
+    if not paper_ids:
+        return {}
+    if _backend() == "numpy":
+        return dict(_numpy_search(query, len(paper_ids), paper_ids, None))
+    dim = len(query)
+    sql = (
+        f"SELECT paper_id, 1 - ((vec::vector({dim})) <=> %s::vector({dim})) FROM search_embedding "
+        "WHERE model = %s AND dim = %s AND paper_id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [vector_literal(query), model_name(), dim, paper_ids])
+        return {int(i): float(s) for i, s in cursor.fetchall()}
+
+
 def paper_vector(paper_id: int) -> np.ndarray | None:
     """The stored vector of a paper under the current model, or None."""
     row = Embedding.objects.filter(paper_id=paper_id, model=model_name()).values_list("vector", flat=True).first()

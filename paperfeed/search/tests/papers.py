@@ -59,15 +59,21 @@ class FakeSemantic:
         self.ranking = [(p.pk, 0.9 - i * 0.01) for i, p in enumerate(ranking)]
         self.neighbours = {pk: [(p.pk, 0.8 - i * 0.01) for i, p in enumerate(found)] for pk, found in (neighbours or {}).items()}
         self.calls: list[dict] = []
+        self.cosine_calls: list[list[int]] = []
         monkeypatch.setattr(services, "_semantic_ready", lambda: ready)
         monkeypatch.setattr(services, "_query_vector", lambda text: [1.0, 0.0])
         monkeypatch.setattr(services, "_semantic_search", self.semantic_search)
         monkeypatch.setattr(services, "_nearest", self.nearest)
+        monkeypatch.setattr(services, "_cosines", self.cosines)
 
     def semantic_search(self, vector, *, limit, paper_ids=None):
         self.calls.append({"limit": limit, "paper_ids": paper_ids})
         allowed = None if paper_ids is None else set(paper_ids)
         return [(pk, s) for pk, s in self.ranking if allowed is None or pk in allowed][:limit]
+
+    def cosines(self, vector, paper_ids):
+        self.cosine_calls.append(list(paper_ids))
+        return {pk: s for pk, s in self.ranking if pk in set(paper_ids)}
 
     def nearest(self, paper_id, *, limit):
         return self.neighbours.get(paper_id, [])[:limit]

@@ -69,7 +69,8 @@ def test_hybrid_falls_back_to_keyword_when_the_model_cannot_run(papers, monkeypa
 
 
 def test_hybrid_adds_papers_only_the_semantic_side_finds(papers, monkeypatch, settings):
-    # Rank fusion with equal weights, whatever the defaults are.
+    # Rank fusion with equal weights, whatever the defaults are; fusion alone, not re-ranked.
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 0
     settings.PAPERFEED_SEARCH_FUSION, settings.PAPERFEED_SEARCH_RRF_K = "rrf", 60.0
     settings.PAPERFEED_SEARCH_SEMANTIC_WEIGHT = 0.5
     retrieval, folding = papers[1], papers[2]
@@ -83,6 +84,7 @@ def test_hybrid_adds_papers_only_the_semantic_side_finds(papers, monkeypatch, se
 
 def test_hybrid_respects_the_fusion_settings(papers, monkeypatch, settings):
     FakeSemantic(monkeypatch, [papers[1]])
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 0  # fusion alone
     settings.PAPERFEED_SEARCH_SEMANTIC_WEIGHT = 1.0
     assert ids(search(q="attention"))[0] == "2401.00002"
     settings.PAPERFEED_SEARCH_FUSION = "convex"
@@ -170,3 +172,61 @@ def test_without_an_embedding_similar_papers_share_words_with_the_title(papers, 
     assert "2401.00001" not in ids(results)
     assert ids(results)[0] in {"2401.00003", "2401.00004"}  # attention / transformers
     assert papers[0].pk not in similar_paper_ids(paper=papers[0])
+
+
+class RerankSpy:
+    """Stands in for rerank.rerank: records its arguments and answers the head reversed."""
+
+    def __init__(self, monkeypatch):
+        self.calls: list[dict] = []
+        monkeypatch.setattr(services.rerank, "rerank", self)
+
+    def __call__(self, head, **kwargs):
+        self.calls.append({"head": list(head), **kwargs})
+        return [(pk, 1.9 - i * 0.01) for i, pk in enumerate(reversed(head))]
+
+
+def test_hybrid_reranks_the_first_papers_of_the_fused_list(papers, monkeypatch, settings):
+    FakeSemantic(monkeypatch, [papers[2], papers[1]])
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 0
+    fused = search(q="attention").paper_ids
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 2
+    spy = RerankSpy(monkeypatch)
+    results = search(q="attention")
+    assert spy.calls[0]["head"] == fused[:2]
+    assert results.paper_ids == [fused[1], fused[0], *fused[2:]]
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)  # the head's scores lie above the fused ones
+
+
+def test_reranking_gets_the_texts_and_cosines_of_keyword_only_papers_too(papers, monkeypatch, settings):
+    fake = FakeSemantic(monkeypatch, [papers[1]])
+    spy = RerankSpy(monkeypatch)
+    search(q="attention")
+    call = spy.calls[0]
+    keyword_only = [pk for pk in call["head"] if pk != papers[1].pk]
+    assert [sorted(c) for c in fake.cosine_calls] == [sorted(keyword_only)]  # their cosines, from the index
+    assert call["cosines"][papers[1].pk] == pytest.approx(0.9)
+    assert call["texts"][papers[0].pk] == "Sparse attention for long documents\nWe make attention sparse."
+    assert call["query"] == "attention"
+    assert {pk for pk, _score in call["keyword"]} == {papers[0].pk, papers[2].pk, papers[3].pk}
+
+
+def test_no_reranking_at_depth_zero_in_other_modes_or_past_the_head(papers, monkeypatch, settings):
+    FakeSemantic(monkeypatch, papers)
+    spy = RerankSpy(monkeypatch)
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 0
+    search(q="attention")
+    search(q="attention", mode="keyword")
+    search(q="attention", mode="semantic")
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 2
+    search(q="attention", limit=2, offset=2)
+    assert spy.calls == []
+
+
+def test_pages_of_a_reranked_search_neither_repeat_nor_skip_papers(papers, monkeypatch, settings):
+    FakeSemantic(monkeypatch, [papers[1], papers[3]])
+    settings.PAPERFEED_SEARCH_RERANK_DEPTH = 3
+    whole = search(q="attention", limit=10).paper_ids
+    pages = search(q="attention", limit=2).paper_ids + search(q="attention", limit=2, offset=2).paper_ids
+    assert pages == whole and len(set(whole)) == 4

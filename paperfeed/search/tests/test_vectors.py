@@ -82,6 +82,17 @@ def test_a_restriction_to_some_papers_searches_only_those(papers):
     assert semantic_search(query, limit=10, paper_ids=[]) == []
 
 
+def test_cosines_of_given_papers_are_exact_and_leave_out_papers_without_a_vector(papers):
+    [query] = encode(["diffusion images"], kind="query")
+    unembedded = add_paper("2401.00099", "Not embedded yet")
+    wanted = [papers[3].pk, papers[0].pk, unembedded.pk, papers[3].pk]
+    found = vectors.cosines(query, wanted)
+    exact = dict(brute_force(query))
+    assert set(found) == {papers[3].pk, papers[0].pk}
+    assert all(abs(found[pk] - exact[pk]) < 1e-5 for pk in found)
+    assert vectors.cosines(query, []) == {}
+
+
 def test_papers_added_after_the_first_search_are_found_by_the_next(papers):
     [query] = encode(["quantum error correction codes"], kind="query")
     assert papers[0].pk in [pk for pk, _ in semantic_search(query, limit=8)]  # the index is loaded now
