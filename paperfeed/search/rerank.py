@@ -29,11 +29,12 @@ PAPERFEED_SEARCH_RERANK_DEPTH=0.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
-import snowballstemmer
+import Stemmer
 
 from .hybrid import Ranked, minmax
 from .query import STOP_WORDS, tokens_of
@@ -47,17 +48,22 @@ WEIGHTS: Mapping[str, float] = {
     "bigrams": 1.60,
 }
 
-_stemmer = snowballstemmer.stemmer("porter")
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+_local = threading.local()  # a Stemmer has internal state: one per thread
 
 
 def content_stems(text: str) -> list[str]:
     """Porter stems of the words of `text` that are not stop words, in order."""
-    return [stem(t) for t in tokens_of(text) if t not in STOP_WORDS]
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("porter")
+    return stemmer.stemWords([t for t in tokens_of(text) if t not in STOP_WORDS])
+
+
+@lru_cache(maxsize=4096)
+def _paper_terms(text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """A paper's stems and adjacent stem pairs; cached, since the same papers keep coming back."""
+    stems = content_stems(text)
+    return frozenset(stems), frozenset(zip(stems, stems[1:]))
 
 
 def features(head: Sequence[int], *, query: str, texts: Mapping[int, str], cosines: Mapping[int, float],
@@ -72,10 +78,7 @@ def features(head: Sequence[int], *, query: str, texts: Mapping[int, str], cosin
     pairs = list(dict.fromkeys(zip(words, words[1:])))
     share = minmax(keyword)
     raw = dict(reversed(list(keyword)))  # the first score of an id wins
-    docs = []
-    for pk in head:
-        stems = content_stems(texts.get(pk, ""))
-        docs.append((set(stems), set(zip(stems, stems[1:]))))
+    docs = [_paper_terms(texts.get(pk, "")) for pk in head]
     found = {w: sum(1 for have, _pairs in docs if w in have) for w in words}
     idf = {w: math.log((len(head) + 1) / (found[w] + 0.5)) for w in words}
     idf_total = sum(idf.values())

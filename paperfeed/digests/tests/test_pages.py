@@ -137,6 +137,9 @@ def test_the_subscriptions_page_manages_everything(client, catalogue, alice):
     body = page.content.decode()
     assert page.status_code == 200 and "New papers by Tri Dao" in body and "Trending papers" in body
     assert body.count('name="csrfmiddlewaretoken"') >= 6
+    listing = body.split('<ul class="subs-list">', 1)[1].split("</ul>", 1)[0]
+    assert listing.count("Trending papers") == 1  # said once, not again as its kind
+    assert listing.count("Followed author") == 1
     url = reverse("subscriptions")
     trending_sub = subscriber.subscriptions.get(kind="trending")
     client.post(url, {"action": "frequency", "id": trending_sub.pk, "frequency": "weekly"})
