@@ -248,7 +248,7 @@ def render(result: dict) -> str:
     return "\n".join([
         "### Query latency (SQLite, one process)",
         "",
-        f"`services.search(q, mode, limit=10)` including query encoding, fusion and snippets; {per_row} "
+        f"`services.search(q, mode, limit=10)` including query encoding, fusion, re-ranking (hybrid) and snippets; {per_row} "
         f"after one warm-up query; the baseline (a linear scan in the same process over papers and a dense matrix "
         f"held in memory, texts lower-cased in advance) on the first few queries ({nb} papers). Times in ms. Build: {builds}.",
         *(["", *notes] if notes else []),
