@@ -7,8 +7,9 @@ Three parts (--part, default all):
     paperfeed's own keyword_search, semantic_search, hybrid.fuse and
     services.search; nDCG@10 and Recall@100 of every variant tried, on the
     test split's natural-language claims and on short queries (their three
-    most informative words). Fusion and feedback parameters are chosen on the
-    train split only. Deterministic: one run.
+    most informative words). Fusion and feedback parameters and the
+    re-ranking weights are chosen on the train split only. Deterministic: one
+    run.
   * latency: p50/p99 of keyword, semantic and hybrid queries (services.search,
     one process) on synthetic catalogues of --sizes papers (sentences of real
     SciFact abstracts recombined; vectors clustered around real MiniLM
