@@ -1,8 +1,8 @@
 """Fitting the re-ranking model's weights (part of the relevance bench).
 
 For every train query, the features of the first PAPERFEED_SEARCH_RERANK_DEPTH
-papers of the fused list come from `rerank.features` (the product's own
-code); a pairwise logistic regression then learns weights such that relevant
+papers of the fused list come from `services.rerank_inputs` and
+`rerank.features` (the product's own code); a pairwise logistic regression then learns weights such that relevant
 papers outscore the others of the same query: for each (relevant, other)
 pair, maximise log sigmoid(w · (x_relevant - x_other)). Features are
 standardised while fitting and the weights scaled back, with a little L2
@@ -19,19 +19,14 @@ import numpy as np
 def head_features(split_sides: Mapping[str, tuple[list, list]], fused: Mapping[str, list], texts_of: Mapping[str, str],
                   vectors: Mapping[str, np.ndarray], depth: int) -> dict[str, tuple[list[int], np.ndarray]]:
     """{qid: (head paper ids, feature rows)} for the queries of one split."""
-    from paperfeed.catalog.models import Paper
     from paperfeed.search import rerank
-    from paperfeed.search.vectors import semantic_search
+    from paperfeed.search.services import rerank_inputs
 
     out = {}
     for qid, ranked in fused.items():
         keyword, semantic = split_sides[qid]
         head = [pk for pk, _score in ranked[:depth]]
-        cosines = dict(semantic)
-        missing = [pk for pk in head if pk not in cosines]
-        if missing:
-            cosines.update(semantic_search(vectors[qid], limit=len(missing), paper_ids=missing))
-        texts = {pk: f"{t}\n{a}" for pk, t, a in Paper.objects.filter(pk__in=head).values_list("pk", "title", "abstract")}
+        texts, cosines = rerank_inputs(head, semantic=semantic, vector=vectors[qid])
         out[qid] = (head, rerank.features(head, query=texts_of[qid], texts=texts, cosines=cosines, keyword=keyword))
     return out
 

@@ -198,14 +198,22 @@ def _reranked(parsed: ParsedQuery, fused: list[tuple[int, float]], *, keyword, s
     """`fused` with its first PAPERFEED_SEARCH_RERANK_DEPTH papers in the re-ranking model's order."""
     depth = settings.PAPERFEED_SEARCH_RERANK_DEPTH
     head = [pk for pk, _score in fused[:depth]]
+    texts, cosines = rerank_inputs(head, semantic=semantic, vector=vector)
+    ranked = rerank.rerank(head, query=parsed.text, texts=texts, cosines=cosines, keyword=keyword)
+    return ranked + fused[depth:]
+
+
+def rerank_inputs(head: list[int], *, semantic: list[tuple[int, float]], vector
+                  ) -> tuple[dict[int, str], dict[int, float]]:
+    """({paper id: "title\nabstract"}, {paper id: cosine}) for the papers of `head`: what
+    re-ranking reads (also what bench/search.py fits its weights on)."""
     cosines = {pk: score for pk, score in semantic}
     missing = [pk for pk in head if pk not in cosines]
     if missing:  # keyword-only papers
         cosines.update(_cosines(vector, missing))
     texts = {pk: f"{title}\n{abstract}" for pk, title, abstract in
              Paper.objects.filter(pk__in=head).values_list("pk", "title", "abstract")}
-    ranked = rerank.rerank(head, query=parsed.text, texts=texts, cosines=cosines, keyword=keyword)
-    return ranked + fused[depth:]
+    return texts, cosines
 
 
 def _neighbours(paper: Paper, limit: int) -> tuple[list[tuple[int, float]], str]:
